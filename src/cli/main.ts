@@ -1,0 +1,37 @@
+/**
+ * The `tinyml` command line: the same engine as the nodes, for scripts and CI pipelines.
+ * Exit status: 0 success, 1 user error (one line naming the problem), 2 internal fault.
+ */
+import { listBoards } from '../boards/profiles';
+
+export class UsageError extends Error {}
+
+type Command = (args: string[], out: NodeJS.WritableStream) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  boards: async (args, out) => {
+    const boards = listBoards();
+    if (args.includes('--json')) {
+      out.write(JSON.stringify(boards, null, 2) + '\n');
+      return;
+    }
+    for (const b of boards) out.write(`${b.id.padEnd(14)} ${b.label}\n`);
+  },
+};
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  try {
+    if (!command) throw new UsageError(`usage: tinyml <${Object.keys(COMMANDS).join('|')}> [options]`);
+    await command(rest, out);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`tinyml: ${e.message}\n`);
+      return 1;
+    }
+    err.write(`tinyml: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
