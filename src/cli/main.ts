@@ -3,12 +3,14 @@
  * Exit status: 0 success, 1 user error (one line naming the problem), 2 internal fault.
  */
 import { listBoards } from '../boards/profiles';
+import { importCommand } from './commands/import';
 
 export class UsageError extends Error {}
 
 type Command = (args: string[], out: NodeJS.WritableStream) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
+  import: (args, out) => importCommand(args, out),
   boards: async (args, out) => {
     const boards = listBoards();
     if (args.includes('--json')) {
