@@ -1,0 +1,438 @@
+/**
+ * Turns serial text lines into samples: axes, timestamps, sequence numbers, segments (gaps and
+ * resets), rate estimate, and counted drops. Pure: no port, no timers, no Node-RED.
+ *
+ * Decisions (see docs/serial-protocol.md):
+ * - Axes come from the announcement, else the configured axes, else JSON / name:value names, else
+ *   a0..aN-1 from the first data line. Every later line must carry that many values ('arity').
+ * - Timestamp column: 'ms' / 'us' / 'none' as configured; an announcement's `time=` (or its
+ *   absence) overrides that, since the device knows what it prints. 'auto' without an
+ *   announcement holds the first DETECT_LINES numeric lines (they are not emitted) and takes
+ *   column 0 as a timestamp when it is a non-negative, strictly increasing integer in all of them
+ *   while no other column is, and its span matches host time as ms or µs (see detectUnit).
+ * - Gaps: with device time, a step over 1.5 periods (one lost sample makes 2 periods, and
+ *   ±50% jitter cannot reach 1.5); with host time only, a silence over max(5 periods, 200 ms),
+ *   because USB and OS buffering routinely delay lines by tens of ms. No period known, no gap.
+ *   Device time going backwards (not a 32-bit counter wrap) is a reset.
+ * - After markReset(), lines are ignored until an announcement or a valid data line of the
+ *   established arity (or, with no arity yet or a different one, two consecutive data lines of
+ *   the same arity): the first line may be a fragment, and boot text may precede the sketch.
+ */
+import { Sample, StreamInfo } from '../stream/sample';
+import { Announcement } from './announcement';
+import { LineKind, LineParser } from './line-parser';
+import { RateEstimator } from './rate-estimator';
+
+export type TimestampMode = 'auto' | 'none' | 'ms' | 'us';
+
+export interface CaptureStreamOptions {
+  timestamp?: TimestampMode;
+  axes?: string[];
+  /** Longer lines are dropped as tooLong (default 4096, the splitter's default). */
+  maxLineBytes?: number;
+}
+
+export interface CaptureCounters {
+  accepted: number;
+  dropped: { malformed: number; binary: number; tooLong: number; arity: number };
+  /** Lines not counted as errors and not emitted: comments, empty lines, boot lines after a reset, timestamp detection. */
+  ignored: number;
+  gaps: number;
+  resets: number;
+}
+
+export type DropKind = keyof CaptureCounters['dropped'];
+
+/** Numeric lines examined by timestamp detection in 'auto' mode. */
+export const DETECT_LINES = 8;
+
+const TWO_32 = 4294967296;
+
+type Layout = 'none' | 'ms' | 'us' | 'detect';
+type AxesSource = 'announcement' | 'config' | 'names' | 'default' | null;
+
+export class CaptureStream {
+  onWarning?: (kind: string, message: string) => void;
+  readonly counters: CaptureCounters = {
+    accepted: 0,
+    dropped: { malformed: 0, binary: 0, tooLong: 0, arity: 0 },
+    ignored: 0,
+    gaps: 0,
+    resets: 0,
+  };
+
+  private readonly parser = new LineParser();
+  private readonly configMode: TimestampMode;
+  private readonly configAxes: string[] | null;
+  private readonly maxLineBytes: number;
+  private readonly warned = new Set<string>();
+  private streamInfo: StreamInfo = { axes: [], rate: null };
+  private axesSource: AxesSource = null;
+  private layout: Layout;
+  private estimator: RateEstimator;
+
+  private seq = 0;
+  private segment = 0;
+  private lastTime = -Infinity;
+  private lastHost = -Infinity;
+  private lastRaw = 0; // last device timestamp, raw units, unwrapped
+  private wrapOffset = 0; // raw units added after 32-bit counter wraps
+  private timeOffset = 0; // ms added to device time so that time stays monotonic across resets
+  private haveDevice = false;
+  private pendingReset = false;
+  /** After markReset: waiting for the first trustworthy line. */
+  private syncing = false;
+  private syncCandidate = -1; // arity of the previous valid line while syncing
+  private detectRows: number[][] = [];
+  private detectHost: number[] = [];
+
+  constructor(opts: CaptureStreamOptions = {}) {
+    this.configMode = opts.timestamp ?? 'auto';
+    this.maxLineBytes = opts.maxLineBytes ?? 4096;
+    this.configAxes = opts.axes !== undefined && opts.axes.length > 0 ? opts.axes.slice() : null;
+    if (this.configAxes !== null) this.setAxes(this.configAxes, 'config');
+    this.layout = this.configMode === 'auto' ? 'detect' : this.configMode;
+    this.estimator = this.newEstimator();
+  }
+
+  get info(): StreamInfo {
+    return this.streamInfo;
+  }
+
+  /** The port (re)opened or the device reset: the next sample starts a new segment with reset=true. */
+  markReset(): void {
+    this.syncing = true;
+    this.syncCandidate = -1;
+    if (this.counters.accepted > 0) this.pendingReset = true;
+  }
+
+  /** Counts a drop that happened before a line reached push (e.g. the splitter's over-long lines). */
+  noteDropped(kind: DropKind, message?: string): void {
+    this.counters.dropped[kind]++;
+    this.warn(kind, message ?? DEFAULT_MESSAGES[kind]);
+  }
+
+  /** Parses one line received at host time `hostTimeMs`; returns the sample it carries, or null. */
+  push(line: string, hostTimeMs: number): Sample | null {
+    if (line.length > this.maxLineBytes) {
+      this.noteDropped('tooLong', `dropped a line of ${line.length} characters (limit ${this.maxLineBytes}): the device is not sending one sample per line`);
+      return null;
+    }
+    const p = this.parser;
+    const kind: LineKind = p.parse(line);
+    switch (kind) {
+      case 'numbers':
+        return this.numeric(line, hostTimeMs);
+      case 'named':
+        return this.named(line, hostTimeMs);
+      case 'announcement':
+        this.announce(p.announcement as Announcement);
+        return null;
+      case 'empty':
+      case 'comment':
+      case 'result':
+        this.counters.ignored++;
+        return null;
+      case 'malformed':
+      case 'binary':
+        if (this.syncing) {
+          this.counters.ignored++; // boot noise before the sketch runs is expected
+          this.syncCandidate = -1;
+          return null;
+        }
+        this.noteDropped(kind, `dropped ${kind === 'binary' ? 'a binary line' : 'a malformed line'} ${preview(line)}: ${p.error}`);
+        return null;
+    }
+  }
+
+  private numeric(line: string, host: number): Sample | null {
+    const p = this.parser;
+    let count = p.count;
+    if (this.layout === 'detect') {
+      if (this.syncing && !this.syncOk(count, true)) return null;
+      return this.detect(line, host);
+    }
+    const timed = this.layout === 'ms' || this.layout === 'us';
+    if (timed) count--;
+    if (count < 1) {
+      if (this.syncing) return this.ignoreWhileSyncing();
+      this.noteDropped('arity', `dropped ${preview(line)}: it has no value after the timestamp column`);
+      return null;
+    }
+    if (this.syncing && !this.syncOk(count, false)) return null;
+    if (this.axesSource === null) this.setAxes(defaultAxes(count), 'default');
+    if (count !== this.streamInfo.axes.length) return this.arity(line, count);
+    const values = new Array<number>(count);
+    const off = timed ? 1 : 0;
+    for (let i = 0; i < count; i++) values[i] = p.values[i + off];
+    return timed ? this.emitDevice(values, p.values[0], host) : this.emitHost(values, host);
+  }
+
+  private named(line: string, host: number): Sample | null {
+    const p = this.parser;
+    const names = p.names;
+    if (this.syncing && !this.syncOk(p.count, false)) return null;
+    if (this.layout === 'detect') this.layout = 'none'; // keyed lines carry no timestamp column
+    if (this.axesSource === null || (this.axesSource === 'default' && sameLength(names, this.streamInfo.axes))) {
+      this.setAxes(names.slice(), 'names');
+    }
+    const axes = this.streamInfo.axes;
+    // Established from keys: the same key set; from an announcement or config: a selection of keys.
+    if (this.axesSource === 'names' && names.length !== axes.length) return this.arity(line, names.length);
+    const values = new Array<number>(axes.length);
+    for (let a = 0; a < axes.length; a++) {
+      const at = names[a] === axes[a] ? a : names.indexOf(axes[a]);
+      if (at < 0) {
+        this.noteDropped('arity', `dropped ${preview(line)}: it has no value for axis ${JSON.stringify(axes[a])} (axes ${axes.join(',')})`);
+        return null;
+      }
+      values[a] = p.values[at];
+    }
+    return this.emitHost(values, host);
+  }
+
+  private arity(line: string, count: number): null {
+    this.noteDropped(
+      'arity',
+      `dropped ${preview(line)}: ${count} values where the stream has ${this.streamInfo.axes.length} axes (${this.streamInfo.axes.join(',')}); check that the sketch prints one whole sample per line`,
+    );
+    return null;
+  }
+
+  /** While syncing: is this data line trustworthy? Ignores it (and returns false) otherwise. */
+  private syncOk(count: number, raw: boolean): boolean {
+    if (!raw && this.axesSource !== null && count === this.streamInfo.axes.length) {
+      this.syncing = false;
+      return true;
+    }
+    if (count === this.syncCandidate) {
+      this.syncing = false;
+      // A non-announcing sketch may have changed: re-learn axes that were only guessed.
+      if (!raw && (this.axesSource === 'default' || this.axesSource === 'names') && count !== this.streamInfo.axes.length) {
+        this.axesSource = null;
+      }
+      return true;
+    }
+    this.syncCandidate = count;
+    this.counters.ignored++;
+    return false;
+  }
+
+  private ignoreWhileSyncing(): null {
+    this.counters.ignored++;
+    this.syncCandidate = -1;
+    return null;
+  }
+
+  private announce(a: Announcement): void {
+    this.syncing = false;
+    if (this.counters.accepted > 0) this.pendingReset = true; // the sketch (re)started
+    const info: StreamInfo = { ...this.streamInfo };
+    if (a.axes.length > 0) {
+      if (this.configAxes !== null && !sameNames(a.axes, this.configAxes)) {
+        this.warn('config', `the device announces axes ${a.axes.join(',')}, which replace the configured ${this.configAxes.join(',')}`);
+      }
+      info.axes = a.axes.slice();
+      this.axesSource = 'announcement';
+    }
+    if (a.units !== undefined && a.units.length === info.axes.length) info.units = a.units.slice();
+    else delete info.units;
+    if (a.rate !== undefined) info.announcedRate = a.rate;
+    else delete info.announcedRate;
+    if (a.board !== undefined) info.board = a.board;
+    const layout: Layout = a.time ?? 'none';
+    if (this.configMode !== 'auto' && this.configMode !== layout) {
+      this.warn('config', `the device announces ${a.time === undefined ? 'no timestamp column' : `time=${a.time}`}, which replaces the configured timestamp '${this.configMode}'`);
+    }
+    this.setLayout(layout);
+    this.detectRows = [];
+    this.detectHost = [];
+    this.streamInfo = info;
+  }
+
+  private setLayout(layout: Layout): void {
+    const wasDevice = this.layout === 'ms' || this.layout === 'us';
+    const isDevice = layout === 'ms' || layout === 'us';
+    this.layout = layout;
+    if (wasDevice !== isDevice) {
+      this.estimator = this.newEstimator();
+      this.haveDevice = false;
+    }
+  }
+
+  private newEstimator(): RateEstimator {
+    return new RateEstimator({ indexFromTime: this.layout === 'ms' || this.layout === 'us' });
+  }
+
+  /** 'auto' without announcement: collect DETECT_LINES numeric lines, then decide. */
+  private detect(line: string, host: number): Sample | null {
+    const p = this.parser;
+    const count = p.count;
+    const configured = this.configAxes !== null ? this.configAxes.length : -1;
+    if (count === configured || count < 2) {
+      this.setLayout('none');
+      return this.numeric(line, host);
+    }
+    if (this.detectRows.length > 0 && this.detectRows[0].length !== count) {
+      this.detectRows = []; // arity changed: earlier lines were noise
+      this.detectHost = [];
+    }
+    this.detectRows.push(Array.from(p.values.subarray(0, count)));
+    this.detectHost.push(host);
+    this.counters.ignored++;
+    if (this.detectRows.length < DETECT_LINES) return null;
+    const layout = detectTimestamp(this.detectRows, this.detectHost);
+    this.detectRows = [];
+    this.detectHost = [];
+    this.setLayout(layout);
+    if (layout !== 'none') {
+      this.warn('timestamp', `column 1 increases steadily: taken as a device timestamp in ${layout === 'ms' ? 'ms' : 'µs'} (set the timestamp option to 'none' if it is a measurement)`);
+    }
+    return null;
+  }
+
+  private emitHost(values: number[], host: number): Sample {
+    let gap = false;
+    if (!this.pendingReset && this.lastHost > -Infinity) {
+      const period = this.periodMs();
+      if (period !== null && host - this.lastHost > Math.max(5 * period, 200)) gap = true;
+    }
+    this.lastHost = host;
+    const time = host > this.lastTime ? host : this.lastTime;
+    return this.emit(values, time, host, gap);
+  }
+
+  private emitDevice(values: number[], raw: number, host: number): Sample {
+    const scale = this.layout === 'us' ? 0.001 : 1;
+    let gap = false;
+    let unwrapped = raw + this.wrapOffset;
+    if (this.haveDevice && unwrapped < this.lastRaw) {
+      const last32 = this.lastRaw - this.wrapOffset;
+      // A 32-bit millis()/micros() counter wrapped when the step across 2^32 is short (< 60 s).
+      if (last32 >= TWO_32 / 2 && last32 < TWO_32 && raw < TWO_32 / 2 && (raw + TWO_32 - last32) * scale < 60000) {
+        this.wrapOffset += TWO_32;
+        unwrapped = raw + this.wrapOffset;
+      } else {
+        // Device time went backwards: the device restarted its clock.
+        this.wrapOffset = 0;
+        unwrapped = raw;
+        if (this.counters.accepted > 0) this.pendingReset = true;
+      }
+    } else if (this.haveDevice && !this.pendingReset) {
+      const period = this.periodMs();
+      if (period !== null && (unwrapped - this.lastRaw) * scale > 1.5 * period) gap = true;
+    }
+    let time = unwrapped * scale + this.timeOffset;
+    if (time < this.lastTime || (this.pendingReset && time <= this.lastTime)) {
+      this.timeOffset = this.lastTime + (this.periodMs() ?? 1) - unwrapped * scale;
+      time = unwrapped * scale + this.timeOffset;
+    }
+    // Without a period yet, the estimator cannot count the samples lost in a gap: start it over.
+    if (gap && this.estimator.periodMs === null) this.estimator.restart();
+    this.haveDevice = true;
+    this.lastRaw = unwrapped;
+    this.lastHost = host;
+    return this.emit(values, time, time, gap);
+  }
+
+  private emit(values: number[], time: number, rateTime: number, gap: boolean): Sample {
+    const sample: Sample = { values, seq: this.seq++, time, segment: this.segment };
+    if (this.pendingReset) {
+      this.pendingReset = false;
+      this.segment++;
+      sample.segment = this.segment;
+      sample.reset = true;
+      this.counters.resets++;
+      this.estimator.restart();
+    } else if (gap) {
+      this.segment++;
+      sample.segment = this.segment;
+      sample.gap = true;
+      this.counters.gaps++;
+    }
+    this.lastTime = time;
+    this.counters.accepted++;
+    this.estimator.add(rateTime);
+    const rate = this.estimator.rateHz;
+    if (rate !== this.streamInfo.rate) this.streamInfo = { ...this.streamInfo, rate };
+    return sample;
+  }
+
+  /** The period used for gap detection: the estimate, else the announced rate. */
+  private periodMs(): number | null {
+    const p = this.estimator.periodMs;
+    if (p !== null) return p;
+    const announced = this.streamInfo.announcedRate;
+    return announced !== undefined ? 1000 / announced : null;
+  }
+
+  private setAxes(axes: string[], source: AxesSource): void {
+    this.axesSource = source;
+    const info: StreamInfo = { ...this.streamInfo, axes };
+    if (info.units !== undefined && info.units.length !== axes.length) delete info.units;
+    this.streamInfo = info;
+  }
+
+  private warn(kind: string, message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    if (this.onWarning !== undefined) this.onWarning(kind, message);
+  }
+}
+
+const DEFAULT_MESSAGES: Record<DropKind, string> = {
+  malformed: 'dropped a malformed line',
+  binary: 'dropped a binary line: check the baud rate',
+  tooLong: 'dropped an over-long line: the device is not sending one sample per line (or the baud rate is wrong)',
+  arity: 'dropped a line whose value count differs from the axes',
+};
+
+/**
+ * Timestamp detection over the held rows: column 0 must be a non-negative integer strictly
+ * increasing in every row while no other column is; its unit is the one (ms or µs) whose span
+ * is within 10× of the host-time span. When host times are uninformative (< 20 ms span, e.g. one
+ * burst), a median step ≥ 1000 means µs: ms steps that large would mean ≤ 1 Hz.
+ */
+export function detectTimestamp(rows: number[][], hostMs: number[]): 'none' | 'ms' | 'us' {
+  const cols = rows[0].length;
+  const increasing = (c: number, integer: boolean): boolean => {
+    for (let r = 0; r < rows.length; r++) {
+      const v = rows[r][c];
+      if (integer && (!Number.isInteger(v) || v < 0)) return false;
+      if (r > 0 && !(v > rows[r - 1][c])) return false;
+    }
+    return true;
+  };
+  if (!increasing(0, true)) return 'none';
+  for (let c = 1; c < cols; c++) if (increasing(c, true)) return 'none';
+  const span = rows[rows.length - 1][0] - rows[0][0];
+  const hostSpan = hostMs[hostMs.length - 1] - hostMs[0];
+  if (hostSpan >= 20) {
+    const ratio = span / hostSpan;
+    if (ratio >= 0.1 && ratio <= 10) return 'ms';
+    if (ratio >= 100 && ratio <= 10000) return 'us';
+    return 'none';
+  }
+  const steps = rows.slice(1).map((r, i) => r[0] - rows[i][0]).sort((a, b) => a - b);
+  return steps[steps.length >> 1] >= 1000 ? 'us' : 'ms';
+}
+
+function defaultAxes(n: number): string[] {
+  const axes = new Array<string>(n);
+  for (let i = 0; i < n; i++) axes[i] = `a${i}`;
+  return axes;
+}
+
+function sameLength(a: string[], b: string[]): boolean {
+  return a.length === b.length;
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A short, printable excerpt of a line for messages. */
+function preview(line: string): string {
+  const cut = line.length > 40 ? `${line.slice(0, 40)}…` : line;
+  return JSON.stringify(cut);
+}
