@@ -1,0 +1,43 @@
+/**
+ * Int8 softmax exactly as TFLM's SoftmaxInt8 computes it: tflite::reference_ops::Softmax
+ * (kernels/internal/reference/softmax.h, int8 in, int8 out) with the gemmlowp fixed-point exp,
+ * input_beta_multiplier / input_left_shift / diff_min from CalculateSoftmaxParams.
+ * Rows are the last dimension. Output scale 1/256, zero point -128.
+ */
+import { multiplyByQuantizedMultiplierGreaterThanOne, roundingDivideByPot, srdhm } from '../../quant/fixed-point';
+import { expOnNegativeValues, getReciprocal } from '../../quant/gemmlowp-exp';
+import { SoftmaxParams } from '../../quant/quantize-multiplier';
+
+const ACCUMULATION_INTEGER_BITS = 12;
+
+export function softmaxInt8(params: SoftmaxParams, depth: number, input: Int8Array, output: Int8Array): void {
+  const { inputMultiplier, inputLeftShift, diffMin } = params;
+  const rows = input.length / depth;
+  for (let r = 0; r < rows; r++) {
+    const base = r * depth;
+    let max = -128;
+    for (let c = 0; c < depth; c++) if (input[base + c] > max) max = input[base + c];
+    let sum = 0;
+    for (let c = 0; c < depth; c++) {
+      const diff = input[base + c] - max;
+      if (diff >= diffMin) {
+        const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, inputMultiplier, inputLeftShift);
+        // Rescale<12> of a Q0.31: RoundingDivideByPOT by 12; FixedPoint + wraps.
+        sum = (sum + roundingDivideByPot(expOnNegativeValues(scaled), ACCUMULATION_INTEGER_BITS)) | 0;
+      }
+    }
+    const { reciprocal, numBitsOverUnit } = getReciprocal(sum, ACCUMULATION_INTEGER_BITS);
+    const exponent = numBitsOverUnit + 31 - 8;
+    for (let c = 0; c < depth; c++) {
+      const diff = input[base + c] - max;
+      if (diff >= diffMin) {
+        const scaled = multiplyByQuantizedMultiplierGreaterThanOne(diff, inputMultiplier, inputLeftShift);
+        const unsat = roundingDivideByPot(srdhm(reciprocal, expOnNegativeValues(scaled)), exponent);
+        const v = unsat - 128;
+        output[base + c] = v > 127 ? 127 : v < -128 ? -128 : v;
+      } else {
+        output[base + c] = -128;
+      }
+    }
+  }
+}
