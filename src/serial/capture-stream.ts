@@ -390,7 +390,7 @@ const DEFAULT_MESSAGES: Record<DropKind, string> = {
 /**
  * Timestamp detection over the held rows: column 0 must be a non-negative integer strictly
  * increasing in every row while no other column is; its unit is the one (ms or µs) whose span
- * is within 10× of the host-time span. When host times are uninformative (< 20 ms span, e.g. one
+ * is within 3× of the host-time span (a sample counter at ≤ 333 Hz is not). When host times are uninformative (< 20 ms span, e.g. one
  * burst), a median step ≥ 1000 means µs: ms steps that large would mean ≤ 1 Hz.
  */
 export function detectTimestamp(rows: number[][], hostMs: number[]): 'none' | 'ms' | 'us' {
@@ -409,8 +409,8 @@ export function detectTimestamp(rows: number[][], hostMs: number[]): 'none' | 'm
   const hostSpan = hostMs[hostMs.length - 1] - hostMs[0];
   if (hostSpan >= 20) {
     const ratio = span / hostSpan;
-    if (ratio >= 0.1 && ratio <= 10) return 'ms';
-    if (ratio >= 100 && ratio <= 10000) return 'us';
+    if (ratio >= 1 / 3 && ratio <= 3) return 'ms';
+    if (ratio >= 1000 / 3 && ratio <= 3000) return 'us';
     return 'none';
   }
   const steps = rows.slice(1).map((r, i) => r[0] - rows[i][0]).sort((a, b) => a - b);

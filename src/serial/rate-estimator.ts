@@ -31,6 +31,7 @@ export class RateEstimator {
   private readonly times: Float64Array;
   private readonly index: Float64Array;
   private readonly scratch: Float64Array;
+  private readonly work: Float64Array;
   private head = 0; // next write position
   private n = 0;
   private k = 0;
@@ -45,6 +46,7 @@ export class RateEstimator {
     this.times = new Float64Array(this.size);
     this.index = new Float64Array(this.size);
     this.scratch = new Float64Array(this.size);
+    this.work = new Float64Array(this.size);
   }
 
   /** Estimated period in ms, null until enough samples. */
@@ -106,9 +108,60 @@ export class RateEstimator {
       if (dk > 0) this.scratch[m++] = dt / dk;
     }
     if (m === 0) return;
-    const s = this.scratch.subarray(0, m).sort();
-    const mid = m >> 1;
-    const p = m % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-    if (p > 0) this.period = p;
+    const slope = median(this.scratch, m);
+    if (!(slope > 0)) return;
+    // Refine: least squares over the points near the robust line. The median alone cannot average
+    // quantised host times (USB frames), a least-squares fit can; rejecting points farther than
+    // 3 scaled MADs (Rousseeuw & Croux, JASA 1993: 1.4826·MAD estimates σ) keeps bursts out.
+    for (let j = 0; j < n; j++) {
+      let a = first + j;
+      if (a >= this.size) a -= this.size;
+      this.scratch[j] = this.times[a] - this.times[first] - (this.index[a] - this.index[first]) * slope;
+    }
+    this.work.set(this.scratch.subarray(0, n));
+    const mid = median(this.work, n);
+    for (let j = 0; j < n; j++) this.scratch[j] = Math.abs(this.scratch[j] - mid);
+    this.work.set(this.scratch.subarray(0, n));
+    const mad = median(this.work, n);
+    if (mad === 0) {
+      this.period = slope; // most points lie exactly on the line: clean timestamps
+      return;
+    }
+    const limit = 3 * 1.4826 * mad;
+    let sk = 0;
+    let st = 0;
+    let used = 0;
+    for (let j = 0; j < n; j++) {
+      if (this.scratch[j] > limit) continue;
+      let a = first + j;
+      if (a >= this.size) a -= this.size;
+      sk += this.index[a] - this.index[first];
+      st += this.times[a] - this.times[first];
+      used++;
+    }
+    if (used < n / 2) {
+      this.period = slope;
+      return;
+    }
+    const mk = sk / used;
+    const mt = st / used;
+    let sxy = 0;
+    let sxx = 0;
+    for (let j = 0; j < n; j++) {
+      if (this.scratch[j] > limit) continue;
+      let a = first + j;
+      if (a >= this.size) a -= this.size;
+      const dk = this.index[a] - this.index[first] - mk;
+      sxy += dk * (this.times[a] - this.times[first] - mt);
+      sxx += dk * dk;
+    }
+    this.period = sxx > 0 && sxy > 0 ? sxy / sxx : slope;
   }
+}
+
+/** Median of the first m values (sorts them in place). */
+function median(values: Float64Array, m: number): number {
+  const s = values.subarray(0, m).sort();
+  const mid = m >> 1;
+  return m % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
