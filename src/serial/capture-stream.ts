@@ -35,7 +35,7 @@ export interface CaptureStreamOptions {
 export interface CaptureCounters {
   accepted: number;
   dropped: { malformed: number; binary: number; tooLong: number; arity: number };
-  /** Lines not counted as errors and not emitted: comments, empty lines, boot lines after a reset, timestamp detection. */
+  /** Lines neither emitted nor counted as errors: announcements, comments, empty lines, boot lines after a reset, timestamp detection. */
   ignored: number;
   gaps: number;
   resets: number;
@@ -99,6 +99,11 @@ export class CaptureStream {
     return this.streamInfo;
   }
 
+  /** Lines held for timestamp detection (at most DETECT_LINES). */
+  get heldLines(): number {
+    return this.detectRows.length;
+  }
+
   /** The port (re)opened or the device reset: the next sample starts a new segment with reset=true. */
   markReset(): void {
     this.syncing = true;
@@ -126,6 +131,7 @@ export class CaptureStream {
       case 'named':
         return this.named(line, hostTimeMs);
       case 'announcement':
+        this.counters.ignored++;
         this.announce(p.announcement as Announcement);
         return null;
       case 'empty':
@@ -326,6 +332,7 @@ export class CaptureStream {
     if (time < this.lastTime || (this.pendingReset && time <= this.lastTime)) {
       this.timeOffset = this.lastTime + (this.periodMs() ?? 1) - unwrapped * scale;
       time = unwrapped * scale + this.timeOffset;
+      if (time < this.lastTime) time = this.lastTime; // rounding with huge timestamps
     }
     // Without a period yet, the estimator cannot count the samples lost in a gap: start it over.
     if (gap && this.estimator.periodMs === null) this.estimator.restart();
