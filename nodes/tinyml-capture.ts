@@ -63,13 +63,24 @@ export = function register(RED: NodeAPI): void {
     let lastStatus = '';
 
     const send = (msg: CaptureMsg): void => node.send(msg as unknown as NodeMessage);
+    // The stream prefers the device's announced names; the user's names win here when they fit.
+    let warnedAxes = false;
+    const axesOf = (announced: string[]): string[] => {
+      if (axesOverride.length === 0 || announced === axesOverride) return announced;
+      if (axesOverride.length === announced.length) return axesOverride;
+      if (!warnedAxes) {
+        warnedAxes = true;
+        node.warn(`${board.boardName}: ${axesOverride.length} axis names given (${axesOverride.join(',')}) but the device sends ${announced.length} values: using ${announced.join(',')}`);
+      }
+      return announced;
+    };
 
     const flush = (): void => {
       const b = batch;
       if (!b) return;
       batch = null;
       const info = stream.info;
-      const msg: CaptureMsg = { payload: b.values, topic, axes: info.axes, rate: info.rate, time: b.times, seq: b.seq, segment: b.segment };
+      const msg: CaptureMsg = { payload: b.values, topic, axes: axesOf(info.axes), rate: info.rate, time: b.times, seq: b.seq, segment: b.segment };
       if (b.gap) msg.gap = true;
       if (b.reset) msg.reset = true;
       send(msg);
@@ -78,7 +89,7 @@ export = function register(RED: NodeAPI): void {
     const emit = (s: Sample): void => {
       if (batchSize === 1) {
         const info = stream.info;
-        const msg: CaptureMsg = { payload: s.values, topic, axes: info.axes, rate: info.rate, time: s.time, seq: s.seq, segment: s.segment };
+        const msg: CaptureMsg = { payload: s.values, topic, axes: axesOf(info.axes), rate: info.rate, time: s.time, seq: s.seq, segment: s.segment };
         if (s.gap) msg.gap = true;
         if (s.reset) msg.reset = true;
         send(msg);
