@@ -14,7 +14,7 @@ export function roundHalfAwayFromZero(v: number): number {
   if (!(a < TWO_POW_23)) return v < 0 ? -TWO_POW_23 : TWO_POW_23; // already an integer (or NaN): saturate
   let i = Math.trunc(a);
   if (f32(a - i) >= 0.5) i += 1;
-  return v < 0 ? -i : i;
+  return v < 0 ? 0 - i : i; // 0 - i: an integer zero, never -0
 }
 
 export function quantizeInput(x: number, scale: number, zeroPoint: number): number {

@@ -76,3 +76,12 @@ export function runHostMath(exe: string, xs: Float32Array, scale: number, zeroPo
 export function hostStateSize(exe: string): number {
   return Number(execFileSync(exe, ['sizeof']).toString().trim());
 }
+
+/** tml_normalize over vectors (the host harness's malloc is test-only; the firmware never allocates). */
+export function runHostNormalize(exe: string, mean: readonly number[], std: readonly number[], vectors: readonly (readonly number[])[]): Float32Array[] {
+  const n = mean.length;
+  const input = Float32Array.from([...mean, ...std, ...vectors.flat()]);
+  const out = execFileSync(exe, ['normalize', String(n)], { input: Buffer.from(input.buffer), maxBuffer: 1 << 30 });
+  const all = new Float32Array(out.buffer.slice(out.byteOffset, out.byteOffset + out.length));
+  return vectors.map((_, i) => all.subarray(i * n, (i + 1) * n));
+}

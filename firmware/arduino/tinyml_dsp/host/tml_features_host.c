@@ -4,6 +4,7 @@
  *   features        : windows of TML_FEAT_WINDOW x TML_FEAT_AXES floats in -> TML_FEAT_OUT floats out each
  *   math SCALE ZP   : floats x in -> per x: sqrt(x), log10(x) (float32), round_half_away(x),
  *                     quantize(x, SCALE, ZP) (int32 each)
+ *   normalize N     : N means, N std devs, then vectors of N floats in -> normalized vectors out
  *   sizeof          : prints sizeof(tml_features_state) as text
  */
 #include <stdio.h>
@@ -36,6 +37,16 @@ int main(int argc, char **argv) {
       q[1] = tml_quantize_input(x, scale, zp);
       fwrite(r, sizeof(float), 2, stdout);
       fwrite(q, sizeof(int32_t), 2, stdout);
+    }
+    return 0;
+  }
+  if (argc >= 3 && strcmp(argv[1], "normalize") == 0) {
+    uint16_t n = (uint16_t)strtol(argv[2], NULL, 10);
+    float *mean = malloc(n * sizeof(float)), *std_dev = malloc(n * sizeof(float)), *v = malloc(n * sizeof(float));
+    if (!mean || !std_dev || !v || fread(mean, sizeof(float), n, stdin) != n || fread(std_dev, sizeof(float), n, stdin) != n) return 1;
+    while (fread(v, sizeof(float), n, stdin) == n) {
+      tml_normalize(v, mean, std_dev, n);
+      fwrite(v, sizeof(float), n, stdout);
     }
     return 0;
   }
