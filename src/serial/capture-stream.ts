@@ -14,6 +14,8 @@
  *   ±50% jitter cannot reach 1.5); with host time only, a silence over max(5 periods, 200 ms),
  *   because USB and OS buffering routinely delay lines by tens of ms. No period known, no gap.
  *   Device time going backwards (not a 32-bit counter wrap) is a reset.
+ * - An announcement that differs from the previous one starts a new segment (reset): another
+ *   sketch runs. The same announcement again (the capture sketch answers '?' with it) does not.
  * - After markReset(), lines are ignored until an announcement or a valid data line of the
  *   established arity (or, with no arity yet or a different one, two consecutive data lines of
  *   the same arity): the first line may be a fragment, and boot text may precede the sketch.
@@ -82,6 +84,7 @@ export class CaptureStream {
   private pendingReset = false;
   /** After markReset: waiting for the first trustworthy line. */
   private syncing = false;
+  private announcementKey: string | null = null;
   private syncCandidate = -1; // arity of the previous valid line while syncing
   private detectRows: number[][] = [];
   private detectHost: number[] = [];
@@ -232,7 +235,12 @@ export class CaptureStream {
 
   private announce(a: Announcement): void {
     this.syncing = false;
-    if (this.counters.accepted > 0) this.pendingReset = true; // the sketch (re)started
+    // A different announcement means another sketch started; the same one again is the sketch
+    // answering '?' or greeting a new host, which is no break in the data.
+    const key = JSON.stringify([a.axes, a.units, a.rate, a.time, a.board, a.sensor]);
+    if (this.counters.accepted > 0 && this.announcementKey !== null && key !== this.announcementKey) this.pendingReset = true;
+    if (this.counters.accepted > 0 && this.announcementKey === null && a.axes.length > 0 && !sameNames(a.axes, this.streamInfo.axes)) this.pendingReset = true;
+    this.announcementKey = key;
     const info: StreamInfo = { ...this.streamInfo };
     if (a.axes.length > 0) {
       if (this.configAxes !== null && !sameNames(a.axes, this.configAxes)) {

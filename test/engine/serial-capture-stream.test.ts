@@ -188,8 +188,8 @@ describe('serial capture stream', () => {
       assert.strictEqual(r.samples[0].reset, true);
     });
 
-    it('an announcement after samples means the sketch restarted', () => {
-      const r = feed(at(['# tinyml proto=1 axes=a,b', '1,2', '3,4', '# tinyml proto=1 axes=a,b,c', '5,6,7']));
+    it('a different announcement after samples means another sketch started; the same one again does not', () => {
+      const r = feed(at(['# tinyml proto=1 axes=a,b', '1,2', '# tinyml proto=1 axes=a,b', '3,4', '# tinyml proto=1 axes=a,b,c', '5,6,7']));
       assert.deepStrictEqual(r.samples.map((s) => [s.segment, s.reset === true]), [[0, false], [0, false], [1, true]]);
       assert.deepStrictEqual(r.stream.info.axes, ['a', 'b', 'c']);
     });
