@@ -22,6 +22,8 @@ export interface DatasetRecord {
   /** Time of the first sample, ms (epoch or stream clock). */
   time: number;
   axes: string[];
+  /** Unit per axis ('' when unknown), e.g. g, dps. */
+  units?: string[];
   rate: number | null;
   /** samples × axes */
   data: number[][];

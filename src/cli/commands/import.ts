@@ -1,9 +1,128 @@
 /**
- * `tinyml import FILE.csv --out DATASET ...`: long-format CSV -> dataset of raw recordings.
+ * `tinyml import FILE.csv --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...]
+ *  [--rate HZ] [--time COL] [--time-unit s|ms|us] [--group COL] [--data-dir DIR] [--append] [--json]`
+ *
+ * Long-format CSV -> dataset of raw recordings (one record per recording). The dataset lives in
+ * DIR/DATASET, DIR being --data-dir, else $TINYML_DATA, else ./tinyml-data.
  */
+import fs from 'fs';
+import path from 'path';
 import { UsageError } from '../main';
+import { DatasetStore, DatasetError } from '../../dataset/store';
+import { datasetNameProblem } from '../../dataset/dataset-name';
+import { recordsFromLongCsv, type LongCsvImportOptions } from '../../dataset/import-long-csv';
 
-export async function importCommand(args: string[], _out: NodeJS.WritableStream): Promise<void> {
-  if (args.length === 0) throw new UsageError('usage: tinyml import FILE.csv --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...] [--rate HZ] [--time COL]');
-  throw new UsageError('import: not implemented yet');
+const USAGE = 'usage: tinyml import FILE.csv --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...] [--rate HZ] [--time COL] [--time-unit s|ms|us] [--group COL] [--data-dir DIR] [--append] [--json]';
+const VALUED = new Set(['--out', '--label', '--segment', '--axes', '--rate', '--time', '--time-unit', '--group', '--data-dir']);
+const FLAGS = new Set(['--append', '--json']);
+/** Records per write + fdatasync while importing. */
+const BATCH = 256;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.TINYML_DATA && env.TINYML_DATA !== '' ? env.TINYML_DATA : 'tinyml-data');
+}
+
+interface ParsedArgs {
+  file: string;
+  values: Map<string, string>;
+  flags: Set<string>;
+}
+
+function parseArgs(args: string[]): ParsedArgs {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const key = eq > 0 ? a.slice(0, eq) : a;
+    if (VALUED.has(key)) {
+      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined || v === '') throw new UsageError(`import: ${key} needs a value`);
+      values.set(key, v);
+    } else if (FLAGS.has(key)) {
+      flags.add(key);
+    } else if (a.startsWith('-')) {
+      throw new UsageError(`import: unknown option ${a}; ${USAGE}`);
+    } else {
+      files.push(a);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? USAGE : `import: one CSV file expected, got ${files.join(' ')}`);
+  return { file: files[0], values, flags };
+}
+
+const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+export async function importCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<void> {
+  const { file, values, flags } = parseArgs(args);
+  const name = values.get('--out');
+  if (name === undefined) throw new UsageError('import: --out DATASET is required');
+  const nameProblem = datasetNameProblem(name);
+  if (nameProblem) throw new UsageError(`import: ${nameProblem}`);
+  const opts: LongCsvImportOptions = { label: values.get('--label'), segment: list(values.get('--segment')), axes: list(values.get('--axes')), time: values.get('--time'), group: values.get('--group'), defaultGroup: path.basename(file).replace(/\.[^.]*$/, '') };
+  const rateText = values.get('--rate');
+  if (rateText !== undefined) {
+    const rate = Number(rateText);
+    if (!Number.isFinite(rate) || rate <= 0) throw new UsageError(`import: --rate must be a positive number of Hz, got '${rateText}'`);
+    opts.rate = rate;
+  }
+  const unit = values.get('--time-unit');
+  if (unit !== undefined) {
+    if (unit !== 's' && unit !== 'ms' && unit !== 'us') throw new UsageError(`import: --time-unit must be s, ms or us, got '${unit}'`);
+    opts.timeUnit = unit;
+  }
+
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let imported;
+  try {
+    imported = recordsFromLongCsv(text, opts);
+  } catch (e) {
+    throw new UsageError(`import: ${file}: ${(e as Error).message}`);
+  }
+
+  const base = values.get('--data-dir') !== undefined ? path.resolve(values.get('--data-dir') as string) : defaultDataDir();
+  let store: DatasetStore;
+  try {
+    store = await DatasetStore.open(base, name);
+  } catch (e) {
+    throw new UsageError(`import: ${(e as Error).message}`);
+  }
+  try {
+    if (store.count > 0 && !flags.has('--append')) {
+      throw new UsageError(`import: dataset "${name}" in ${base} already has ${store.count} records: add --append, or choose another --out`);
+    }
+    for (let i = 0; i < imported.records.length; i += BATCH) {
+      await store.append(imported.records.slice(i, i + BATCH));
+      if (imported.records.length > BATCH) err.write(`tinyml: imported ${Math.min(i + BATCH, imported.records.length)}/${imported.records.length} recordings\n`);
+    }
+  } catch (e) {
+    if (e instanceof DatasetError) throw new UsageError(`import: ${e.message}`);
+    throw e;
+  } finally {
+    await store.close();
+  }
+  for (const w of imported.warnings) err.write(`tinyml: warning: ${w}\n`);
+  const counts = store.counts();
+  const summary = {
+    dataset: name,
+    dir: store.dir,
+    recordings: imported.records.length,
+    records: store.count,
+    axes: imported.axes,
+    columns: imported.columns,
+    rate: imported.rate,
+    counts,
+  };
+  if (flags.has('--json')) {
+    out.write(JSON.stringify(summary) + '\n');
+    return;
+  }
+  const per = Object.entries(counts).map(([l, n]) => `${l === '' ? '(unlabelled)' : l} ${n}`).join(', ');
+  out.write(`imported ${imported.records.length} recordings into ${store.dir} (axes ${imported.axes.join(',')}; rate ${imported.rate === null ? 'unknown' : `${+imported.rate.toFixed(3)} Hz`}): ${per}\n`);
 }
