@@ -197,6 +197,18 @@ static void reset_mcu(void) {
   g_out_len = 0;
 }
 
+/* Prints s as a JSON string (paths may hold quotes or backslashes). */
+static void print_json_string(const char *s) {
+  putchar('"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') printf("\\%c", c);
+    else if (c < 0x20) printf("\\u%04x", c);
+    else putchar(c);
+  }
+  putchar('"');
+}
+
 static void usage(void) {
   fprintf(stderr,
           "usage: uno-emulator [--headless] [--fast] [--link PATH] [--bootloader FILE.hex]\n"
@@ -445,8 +457,12 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  printf("{\"ready\":true,\"pty\":\"%s\"", name);
-  if (g_link) printf(",\"link\":\"%s\"", g_link);
+  printf("{\"ready\":true,\"pty\":");
+  print_json_string(name);
+  if (g_link) {
+    printf(",\"link\":");
+    print_json_string(g_link);
+  }
   printf(",\"paced\":%s}\n", g_fast ? "false" : "true");
   fflush(stdout);
   int code = run_pty(parent_watch);
