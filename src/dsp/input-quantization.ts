@@ -12,7 +12,7 @@ const TWO_POW_23 = 8388608;
 export function roundHalfAwayFromZero(v: number): number {
   const a = v < 0 ? -v : v;
   if (!(a < TWO_POW_23)) return v < 0 ? -TWO_POW_23 : TWO_POW_23; // already an integer (or NaN): saturate
-  let i = Math.trunc(a);
+  let i = Math.trunc(a) + 0; // + 0 turns -0 into 0, as the C int conversion does
   if (f32(a - i) >= 0.5) i += 1;
   return v < 0 ? 0 - i : i; // 0 - i: an integer zero, never -0
 }

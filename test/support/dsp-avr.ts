@@ -31,7 +31,8 @@ export function buildAvrFeatures(plan: FeaturePlan, windows: readonly (readonly 
   const header = generateFeatureHeader(plan);
   const input = windowsHeader(plan, windows);
   const sources = ['tml_dsp.c', 'tml_features.c', 'host/tml_features_avr.c'].map((f) => path.join(DSP_C_DIR, f));
-  const dir = dspBuildDir('avr', header + input + sources.map((f) => fs.readFileSync(f, 'utf8')).join(''));
+  const headers = ['tml_dsp.h', 'tml_features.h'].map((f) => path.join(DSP_C_DIR, f));
+  const dir = dspBuildDir('avr', header + input + [...sources, ...headers].map((f) => fs.readFileSync(f, 'utf8')).join(''));
   const elf = path.join(dir, 'tml_features.elf');
   if (!fs.existsSync(elf)) {
     fs.writeFileSync(path.join(dir, FEATURES_CONFIG_HEADER), header);
@@ -90,7 +91,7 @@ export function runAvrFloatOps(pairs: ReadonlyArray<readonly [number, number]>):
   requireTool('simavr', 'simavr');
   const header = `#define TML_AVR_PAIRS ${pairs.length}\nstatic const float tml_avr_operands[TML_AVR_PAIRS][2] PROGMEM = {\n${pairs.map(([a, b]) => `  {${hexFloat32(a)}, ${hexFloat32(b)}}`).join(',\n')}\n};\n`;
   const sources = ['tml_dsp.c', 'host/tml_float_ops_avr.c'].map((f) => path.join(DSP_C_DIR, f));
-  const dir = dspBuildDir('avr-ops', header + sources.map((f) => fs.readFileSync(f, 'utf8')).join(''));
+  const dir = dspBuildDir('avr-ops', header + [...sources, path.join(DSP_C_DIR, 'tml_dsp.h')].map((f) => fs.readFileSync(f, 'utf8')).join(''));
   const elf = path.join(dir, 'tml_float_ops.elf');
   if (!fs.existsSync(elf)) {
     fs.writeFileSync(path.join(dir, 'tml_avr_operands.h'), header);

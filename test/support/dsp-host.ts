@@ -27,12 +27,14 @@ export function dspBuildDir(kind: string, key: string): string {
 export function buildHostFeatures(plan: FeaturePlan): string {
   requireTool('gcc', 'gcc');
   const header = generateFeatureHeader(plan);
-  const dir = dspBuildDir('host', header + fs.readFileSync(path.join(DSP_C_DIR, 'tml_features.c'), 'utf8') + fs.readFileSync(path.join(DSP_C_DIR, 'tml_dsp.c'), 'utf8'));
+  const sources = ['tml_dsp.c', 'tml_features.c', 'host/tml_features_host.c'].map((f) => path.join(DSP_C_DIR, f));
+  const headers = ['tml_dsp.h', 'tml_features.h'].map((f) => path.join(DSP_C_DIR, f));
+  const dir = dspBuildDir('host', header + [...sources, ...headers].map((f) => fs.readFileSync(f, 'utf8')).join(''));
   const exe = path.join(dir, 'tml_features_host');
   if (fs.existsSync(exe)) return exe;
   fs.writeFileSync(path.join(dir, FEATURES_CONFIG_HEADER), header);
   execFileSync('gcc', [...HOST_CFLAGS, '-I', dir, '-I', DSP_C_DIR, '-o', exe + '.tmp',
-    path.join(DSP_C_DIR, 'tml_dsp.c'), path.join(DSP_C_DIR, 'tml_features.c'), path.join(DSP_C_DIR, 'host', 'tml_features_host.c'), '-lm'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    ...sources, '-lm'], { stdio: ['ignore', 'inherit', 'inherit'] });
   fs.renameSync(exe + '.tmp', exe);
   return exe;
 }
