@@ -1,0 +1,8 @@
+/** One benchmark figure, printed by the bench runner; `baseline` is measured in the same run when given. */
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  note?: string;
+}
