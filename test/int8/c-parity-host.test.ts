@@ -6,30 +6,8 @@
  */
 import { strict as assert } from 'assert';
 import { requireTool } from '../support/tools';
-import { randomModel, rng } from '../support/int8-models';
-import { buildDir, compileHost, expectedLines, runLines, writeProgram, ParityCase } from '../support/int8-c-harness';
-import { elements } from '../../src/model/artifact';
-
-export function randomCases(count: number, firstSeed: number): ParityCase[] {
-  const cases: ParityCase[] = [];
-  for (let s = firstSeed; s < firstSeed + count; s++) {
-    const artifact = randomModel(s);
-    const r = rng(s * 7 + 1);
-    const n = elements(artifact.input.shape);
-    const features = new Float32Array(n);
-    for (let i = 0; i < n; i++) features[i] = (r() - 0.5) * (r() < 0.1 ? 1000 : 8);
-    if (n > 2) features[1] = Number.NaN;
-    cases.push({ artifact, features });
-  }
-  return cases;
-}
-
-function diff(got: string[], want: string[]): string | undefined {
-  for (let i = 0; i < Math.max(got.length, want.length); i++) {
-    if (got[i] !== want[i]) return `line ${i}:\n  C:  ${got[i]}\n  TS: ${want[i]}`;
-  }
-  return undefined;
-}
+import { randomCases } from '../support/int8-models';
+import { buildDir, compileHost, diff, expectedLines, runLines, writeProgram } from '../support/int8-c-harness';
 
 describe('int8 parity: TypeScript interpreter == C runtime (host gcc)', function () {
   this.timeout(300_000);

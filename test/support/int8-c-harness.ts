@@ -59,13 +59,11 @@ export function writeProgram(dir: string, cases: ParityCase[], target: Target): 
     includes.push(`static const float ${fname}[${features.length}] TML_PROGMEM = { ${Array.from(features, (v) => (Number.isNaN(v) ? 'NAN' : floatLiteral(v))).join(', ')} };`);
     runs.push(`  run_case("${artifact.name}", &${h.symbol}, ${fname});`);
   }
-  const out = target === 'avr' ? 'uart_putc' : 'putchar';
+  const out = target === 'avr' ? 'tml_test_fast_putc' : 'putchar';
   const main = `#include <stdio.h>
 #include <math.h>
 #include "tml_runtime.h"
-${target === 'avr' ? `#include <avr/io.h>
-static void uart_putc(char c) { while (!(UCSR0A & (1 << UDRE0))) {} UDR0 = (uint8_t)c; }
-static void uart_init(void) { UBRR0H = 0; UBRR0L = 8; UCSR0B = (1 << TXEN0); UCSR0C = (1 << UCSZ01) | (1 << UCSZ00); }` : ''}
+${target === 'avr' ? '#include "tml_avr_test.h"' : ''}
 ${includes.join('\n')}
 static int8_t buf_a[${maxA}], buf_b[${maxB}];
 static float features[${maxIn}];
@@ -91,10 +89,8 @@ static void run_case(const char *name, const tml_model_t *m, const float *f) {
   ${out}('\\n');
 }
 int main(void) {
-${target === 'avr' ? '  uart_init();' : ''}
 ${runs.join('\n')}
   put_str("END\\n");
-${target === 'avr' ? '  while (!(UCSR0A & (1 << TXC0))) {}\n  __asm__ volatile("cli"); __asm__ volatile("sleep");' : ''}
   return 0;
 }
 `;
@@ -113,3 +109,62 @@ export function runLines(exe: string, args: string[] = []): string[] {
   const text = execFileSync(exe, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   return text.split('\n').filter((l) => l.length > 0);
 }
+
+export const AVR_TEST_DIR = join(REPO_ROOT, 'tools', 'uno-emulator');
+
+/** Compiles for the ATmega328P (16 MHz) with avr-gcc -O2; returns the ELF path. */
+export function compileAvr(dir: string, sources: string[], extraFlags: string[] = []): string {
+  const elf = join(dir, 'parity.elf');
+  execFileSync('avr-gcc', ['-std=c99', '-mmcu=atmega328p', '-DF_CPU=16000000UL', '-O2', '-Wall', '-Wno-unused-function',
+    `-I${RUNTIME_DIR}`, `-I${AVR_TEST_DIR}`, `-I${dir}`, ...extraFlags, ...sources, '-o', elf], { stdio: 'pipe' });
+  return elf;
+}
+
+const ARM_LINKER_SCRIPT = `/* mps2-an386: 4 MB SSRAM1 at 0 (code), 4 MB SSRAM2/3 at 0x20000000 (data). */
+MEMORY { CODE (rx) : ORIGIN = 0x00000000, LENGTH = 4M  RAM (rwx) : ORIGIN = 0x20000000, LENGTH = 4M }
+ENTRY(tml_reset)
+SECTIONS {
+  .text : { KEEP(*(.tml_vectors)) *(.text*) KEEP(*(.init)) KEEP(*(.fini)) *(.rodata*)
+    . = ALIGN(4); __preinit_array_start = .; KEEP(*(.preinit_array)) __preinit_array_end = .;
+    __init_array_start = .; KEEP(*(SORT(.init_array.*))) KEEP(*(.init_array)) __init_array_end = .;
+    __fini_array_start = .; KEEP(*(.fini_array)) __fini_array_end = .; } > CODE
+  .ARM.exidx : { *(.ARM.exidx*) } > CODE
+  .data : { *(.data*) } > RAM
+  .bss (NOLOAD) : { __bss_start__ = .; *(.bss*) *(COMMON) . = ALIGN(8); __bss_end__ = .; } > RAM
+  end = .; __end__ = .;
+  __stack = ORIGIN(RAM) + LENGTH(RAM);
+}
+`;
+
+const ARM_STARTUP = `/* Vector table and reset for qemu mps2-an386: newlib's _start (rdimon crt0) does the rest. */
+extern void _start(void);
+extern char __stack[];
+void tml_reset(void) { _start(); }
+__attribute__((section(".tml_vectors"), used)) static void *const tml_vectors[2] = { __stack, (void *)tml_reset };
+`;
+
+/** Compiles for Cortex-M4 (qemu mps2-an386) with newlib semihosting; returns the ELF path. */
+export function compileArm(dir: string, sources: string[]): string {
+  writeFileSync(join(dir, 'mps2.ld'), ARM_LINKER_SCRIPT);
+  writeFileSync(join(dir, 'startup.c'), ARM_STARTUP);
+  const elf = join(dir, 'parity.elf');
+  execFileSync('arm-none-eabi-gcc', ['-std=c99', '-mcpu=cortex-m4', '-mthumb', '-O2', '-Wall', '-Wno-unused-function', '--specs=rdimon.specs',
+    `-I${RUNTIME_DIR}`, `-I${dir}`, ...sources, join(dir, 'startup.c'), '-T', join(dir, 'mps2.ld'), '-o', elf], { stdio: 'pipe' });
+  return elf;
+}
+
+/** Runs an ELF on qemu's Cortex-M4 board; stdout comes through semihosting. */
+export function runArm(elf: string): string[] {
+  const text = execFileSync('qemu-system-arm', ['-M', 'mps2-an386', '-nographic', '-monitor', 'none', '-serial', 'none',
+    '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 });
+  return text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
+}
+
+/** The first differing line of two outputs, or undefined when equal. */
+export function diff(got: string[], want: string[]): string | undefined {
+  for (let i = 0; i < Math.max(got.length, want.length); i++) {
+    if (got[i] !== want[i]) return `line ${i}:\n  C:  ${got[i]}\n  TS: ${want[i]}`;
+  }
+  return undefined;
+}
+

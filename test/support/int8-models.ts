@@ -2,7 +2,7 @@
  * Random valid int8 models for parity tests: random layer stacks over all ops, shapes, scales,
  * zero points and activations, from a seeded generator so every failure is reproducible.
  */
-import { Artifact, Layer, QuantParams, withHash, Activation } from '../../src/model/artifact';
+import { Artifact, Layer, QuantParams, withHash, Activation, elements } from '../../src/model/artifact';
 import { encodeInt8 } from '../../src/model/weight-encoding';
 import { outputLength, Padding } from '../../src/model/layer-geometry';
 
@@ -145,3 +145,19 @@ export function randomInput(seed: number, size: number): Int8Array {
   }
   return x;
 }
+
+/** Random models with random float features (some huge, one NaN) for the parity tests. */
+export function randomCases(count: number, firstSeed: number): { artifact: Artifact; features: Float32Array }[] {
+  const cases: { artifact: Artifact; features: Float32Array }[] = [];
+  for (let s = firstSeed; s < firstSeed + count; s++) {
+    const artifact = randomModel(s);
+    const r = rng(s * 7 + 1);
+    const n = elements(artifact.input.shape);
+    const features = new Float32Array(n);
+    for (let i = 0; i < n; i++) features[i] = (r() - 0.5) * (r() < 0.1 ? 1000 : 8);
+    if (n > 2) features[1] = Number.NaN;
+    cases.push({ artifact, features });
+  }
+  return cases;
+}
+
