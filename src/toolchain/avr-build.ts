@@ -236,33 +236,81 @@ export async function buildSketch(sketchDir: string, opts: SketchBuildOptions = 
     .digest('hex')
     .slice(0, 10);
   const out = opts.buildDir ?? path.join(buildDir('sketches'), `${sketch.name}-${key}`);
-  fs.mkdirSync(out, { recursive: true });
 
   const core = await compiledCore(coreDir, board);
   const libs = (opts.libraries ?? []).map(librarySources);
   const includes = [...core.includes, `-I${path.resolve(sketchDir)}`, ...libs.map((l) => `-I${l.include}`)];
   const flags = ['-Wall', ...commonFlags(board), ...defineFlags(opts.defines), ...includes];
+  const sketchSources = [...listSources(sketchDir, false), ...listSources(path.join(sketchDir, 'src'), true), ...libs.flatMap((l) => l.sources)];
+  const elfName = `${sketch.name}.elf`;
+  const hexName = `${sketch.name}.hex`;
+  const limits = { flash: board.maxFlash, ram: board.maxRam };
 
-  const sketchFile = path.join(out, `${sketch.name}.ino.cpp`);
-  fs.writeFileSync(sketchFile, sketch.text);
-  const sources = [sketchFile, ...listSources(sketchDir, false), ...listSources(path.join(sketchDir, 'src'), true), ...libs.flatMap((l) => l.sources)];
-  const warnings: CompilerDiagnostic[] = [];
-  const objects: string[] = [];
-  await inParallel(sources, 2, async (src) => {
-    const obj = path.join(out, `${path.basename(src)}-${crypto.createHash('sha1').update(src).digest('hex').slice(0, 6)}.o`);
-    await compileOne(src, obj, flags, `the sketch '${sketch.name}'`, warnings);
-    objects.push(obj);
-  });
-  objects.sort();
+  // Reused when nothing that goes into the image changed (sources, headers, flags, core).
+  const stamp = inputsHash([sketch.text, JSON.stringify(flags), core.archive], [sketchDir, ...libs.map((l) => l.include)]);
+  const cached = readStamp(out, stamp);
+  if (cached) {
+    const elfPath = path.join(out, elfName);
+    return { elfPath, hexPath: path.join(out, hexName), sizes: await avrSize(elfPath), limits, warnings: cached, buildDir: out };
+  }
 
-  const elfPath = path.join(out, `${sketch.name}.elf`);
-  const hexPath = path.join(out, `${sketch.name}.hex`);
-  const link = await runTool('avr-gcc', ['-w', ...LINK_FLAGS, `-mmcu=${board.mcu}`, '-o', elfPath, ...objects, core.archive, `-L${out}`, '-lm']);
-  if (link.code !== 0) throw new CompileError(`linking the sketch '${sketch.name}'`, parseGccDiagnostics(link.stderr), link.stderr);
-  const hex = await runTool('avr-objcopy', ['-O', 'ihex', '-R', '.eeprom', elfPath, hexPath]);
-  if (hex.code !== 0) throw new Error(`avr-objcopy could not make '${hexPath}': ${hex.stderr.trim()}`);
-  const sizes = await avrSize(elfPath);
-  return { elfPath, hexPath, sizes, limits: { flash: board.maxFlash, ram: board.maxRam }, warnings, buildDir: out };
+  // A default folder is built privately then swapped in: concurrent builds never mix objects.
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const work = opts.buildDir ? out : fs.mkdtempSync(`${out}.tmp-`);
+  fs.mkdirSync(work, { recursive: true });
+  try {
+    const sketchFile = path.join(work, `${sketch.name}.ino.cpp`);
+    fs.writeFileSync(sketchFile, sketch.text);
+    const warnings: CompilerDiagnostic[] = [];
+    const objects: string[] = [];
+    await inParallel([sketchFile, ...sketchSources], 2, async (src) => {
+      const obj = path.join(work, `${path.basename(src)}-${crypto.createHash('sha1').update(src).digest('hex').slice(0, 6)}.o`);
+      await compileOne(src, obj, flags, `the sketch '${sketch.name}'`, warnings);
+      objects.push(obj);
+    });
+    objects.sort();
+    const elfWork = path.join(work, elfName);
+    const link = await runTool('avr-gcc', ['-w', ...LINK_FLAGS, `-mmcu=${board.mcu}`, '-o', elfWork, ...objects, core.archive, `-L${work}`, '-lm']);
+    if (link.code !== 0) throw new CompileError(`linking the sketch '${sketch.name}'`, parseGccDiagnostics(link.stderr), link.stderr);
+    const hex = await runTool('avr-objcopy', ['-O', 'ihex', '-R', '.eeprom', elfWork, path.join(work, hexName)]);
+    if (hex.code !== 0) throw new Error(`avr-objcopy could not make the .hex of '${sketch.name}': ${hex.stderr.trim()}`);
+    fs.writeFileSync(path.join(work, STAMP_FILE), JSON.stringify({ stamp, warnings }));
+    if (work !== out) {
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.renameSync(work, out);
+    }
+    const elfPath = path.join(out, elfName);
+    return { elfPath, hexPath: path.join(out, hexName), sizes: await avrSize(elfPath), limits, warnings, buildDir: out };
+  } finally {
+    if (work !== out) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const STAMP_FILE = 'build-stamp.json';
+
+/** Hash of the given strings and of every file (name and content) under the given folders. */
+function inputsHash(parts: readonly string[], dirs: readonly string[]): string {
+  const hash = crypto.createHash('sha256');
+  for (const p of parts) hash.update(`${p}\0`);
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile()) hash.update(`${full}\0`).update(fs.readFileSync(full));
+    }
+  };
+  dirs.forEach(walk);
+  return hash.digest('hex');
+}
+
+function readStamp(out: string, stamp: string): CompilerDiagnostic[] | null {
+  try {
+    const saved = JSON.parse(fs.readFileSync(path.join(out, STAMP_FILE), 'utf8')) as { stamp?: string; warnings?: CompilerDiagnostic[] };
+    return saved.stamp === stamp ? saved.warnings ?? [] : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -66,6 +66,23 @@ describe('capture sketch (firmware/arduino/tinyml_capture)', function () {
     });
   });
 
+  it('reuses an unchanged build and rebuilds when a header of the sketch changes', async () => {
+    const sketch = path.join(dir, 'cached');
+    fs.mkdirSync(sketch);
+    fs.writeFileSync(path.join(sketch, 'value.h'), '#define VALUE 1\n');
+    fs.writeFileSync(path.join(sketch, 'cached.ino'), '#include "value.h"\nvoid setup() { Serial.begin(9600); Serial.println(VALUE); }\nvoid loop() {}\n');
+    const first = await buildSketch(sketch);
+    const mtime = fs.statSync(first.elfPath).mtimeMs;
+    const firstHex = fs.readFileSync(first.hexPath, 'utf8');
+    const again = await buildSketch(sketch);
+    assert.strictEqual(again.elfPath, first.elfPath);
+    assert.strictEqual(fs.statSync(again.elfPath).mtimeMs, mtime);
+    fs.writeFileSync(path.join(sketch, 'value.h'), '#define VALUE 123456789L\n');
+    const changed = await buildSketch(sketch);
+    assert.notStrictEqual(fs.readFileSync(changed.hexPath, 'utf8'), firstHex, 'rebuilt with the new header');
+    fs.rmSync(first.buildDir, { recursive: true, force: true });
+  });
+
   it('prints the same synthetic samples on the ATmega328P as the same C on the host', async () => {
     const fw = await buildCaptureFirmware();
     // 1.5 s of chip time at 100 Hz: the announcement and ~150 samples.
