@@ -160,7 +160,7 @@ export class RateEstimator {
 }
 
 /** Median of the first m values (reorders them). Quickselect: O(m), and far faster here than TypedArray sort. */
-function median(values: Float64Array, m: number): number {
+export function median(values: Float64Array, m: number): number {
   const k = m >> 1;
   const upper = select(values, m, k);
   if (m % 2 === 1) return upper;

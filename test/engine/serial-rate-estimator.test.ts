@@ -1,5 +1,6 @@
 import assert from 'assert';
-import { RateEstimator } from '../../src/serial/rate-estimator';
+import fc from 'fast-check';
+import { median, RateEstimator } from '../../src/serial/rate-estimator';
 import { mulberry32 } from './serial-rng';
 
 /** Feeds times and returns the estimates after each one (null while warming up). */
@@ -72,6 +73,18 @@ describe('serial rate estimator', () => {
     const host = Array.from({ length: 1000 }, (_, i) => Math.ceil((i * 1000) / 119 / 16) * 16);
     const est = run(host);
     for (let i = 255; i < host.length; i++) within(est[i], 119, 0.01, `sample ${i}`);
+  });
+
+  it('its quickselect median equals the sorted-array median', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 300 }), (xs) => {
+        const sorted = xs.slice().sort((a, b) => a - b);
+        const mid = xs.length >> 1;
+        const expected = xs.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        assert.strictEqual(median(Float64Array.from(xs), xs.length), expected);
+      }),
+      { seed: 5, numRuns: 2000 },
+    );
   });
 
   it('keeps the previous estimate after a restart until the new run is long enough', () => {
