@@ -1,0 +1,175 @@
+/**
+ * tinyml-dataset: records labelled windows into a crash-safe dataset under
+ * `<userDir>/tinyml/datasets/<name>/` (the engine's DatasetStore), and answers commands
+ * (start, stop, delete-last, clear with confirm, export, counts) given in `msg.command`.
+ */
+import os from 'os';
+import path from 'path';
+import { acquireDataset, releaseDataset, type DatasetStore, type NewRecord } from '../src/dataset/store';
+import { datasetNameProblem } from '../src/dataset/dataset-name';
+import { recordsToCsv, recordsToJson } from '../src/dataset/export';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
+import { translator } from './translate';
+
+interface DatasetDef extends NodeDef {
+  dataset?: string;
+  label?: string;
+  labelFromTopic?: boolean;
+  group?: string;
+  recording?: boolean;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRow = (r: unknown): r is number[] => Array.isArray(r) && r.every(isNum);
+
+/** The folder holding every dataset of this Node-RED instance. */
+function datasetsBase(RED: NodeAPI): string {
+  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
+  return path.join(userDir, 'tinyml', 'datasets');
+}
+
+export = function register(RED: NodeAPI): void {
+  const t = translator(RED, 'tinyml-dataset');
+
+  function TinymlDataset(this: Node, nodeDef: NodeDef): void {
+    RED.nodes.createNode(this, nodeDef);
+    const def = nodeDef as DatasetDef;
+    const node = this as Node;
+    const name = (def.dataset ?? '').trim();
+    const problem = datasetNameProblem(name);
+    if (problem) {
+      node.status({ fill: 'red', shape: 'ring', text: t('status.badName') });
+      node.error(t('error.name', { message: problem }));
+      return;
+    }
+    const fixedLabel = (def.label ?? '').trim();
+    // Default group: this run of the flow, so a split by group can hold out a whole session.
+    const group = (def.group ?? '').trim() || `session-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    let recording = def.recording !== false;
+    let closed = false;
+    let store: DatasetStore | null = null;
+    const opening = acquireDataset(datasetsBase(RED), name).then(
+      (s) => {
+        store = s;
+        for (const r of s.repairs) node.warn(t('warn.repaired', { bytes: r.droppedBytes, problem: r.problem, file: r.savedAs ?? '-' }));
+        refresh();
+        return s;
+      },
+      (e: Error) => {
+        node.status({ fill: 'red', shape: 'ring', text: t('status.error') });
+        node.error(t('error.open', { name, message: e.message }));
+        throw e;
+      },
+    );
+    opening.catch(() => undefined);
+
+    const refresh = (): void => {
+      if (!store || closed) return;
+      const counts = Object.entries(store.counts()).sort((a, b) => b[1] - a[1]);
+      let text = counts.length === 0 ? t('status.empty') : counts.slice(0, 6).map(([l, n]) => `${l === '' ? t('status.unlabelled') : l} ${n}`).join(' · ');
+      if (counts.length > 6) text += ' · …';
+      if (!recording) text += t('status.paused');
+      node.status({ fill: recording ? 'green' : 'grey', shape: recording ? 'dot' : 'ring', text });
+    };
+
+    const labelOf = (msg: NodeMessage): string | undefined => {
+      if (typeof msg.label === 'string' && msg.label !== '') return msg.label;
+      if (def.labelFromTopic === true && typeof msg.topic === 'string' && msg.topic !== '') return msg.topic;
+      return fixedLabel !== '' ? fixedLabel : undefined;
+    };
+
+    /** Input message -> record; null when it holds no window; throws naming what is wrong. */
+    const recordOf = (msg: NodeMessage): NewRecord | null => {
+      const p = msg.payload;
+      const features = isRow(msg.features) ? (msg.features as number[]) : undefined;
+      let data: number[][];
+      let axes: string[];
+      if (Array.isArray(p) && p.length > 0 && p.every((r) => Array.isArray(r))) {
+        if (!p.every(isRow)) throw new Error(t('error.payload'));
+        data = p as number[][];
+        const width = data[0].length;
+        axes = Array.isArray(msg.axes) && msg.axes.length === width ? msg.axes.map(String) : Array.from({ length: width }, (_, i) => `a${i}`);
+      } else if (isRow(p) && p.length > 0) {
+        // A flat vector (a features node's output) is stored as the record's features.
+        return withMeta({ kind: 'window', time: isNum(msg.time) ? msg.time : Date.now(), axes: [], rate: null, data: [], features: p }, msg);
+      } else {
+        return null;
+      }
+      const rec: NewRecord = { kind: 'window', time: isNum(msg.time) ? msg.time : Date.now(), axes, rate: isNum(msg.rate) ? msg.rate : null, data };
+      if (features) rec.features = features;
+      return withMeta(rec, msg);
+    };
+    const withMeta = (rec: NewRecord, msg: NodeMessage): NewRecord => {
+      const label = labelOf(msg);
+      if (label !== undefined) rec.label = label;
+      rec.group = typeof msg.group === 'string' && msg.group !== '' ? msg.group : group;
+      if (isNum(msg.segment)) rec.segment = msg.segment;
+      return rec;
+    };
+
+    const command = async (s: DatasetStore, msg: NodeMessage, cmd: string): Promise<NodeMessage | null> => {
+      switch (cmd) {
+        case 'start':
+          recording = true;
+          return null;
+        case 'stop':
+          recording = false;
+          return null;
+        case 'delete-last': {
+          const gone = await s.deleteLast();
+          return { ...msg, payload: gone ? { id: gone.id, label: gone.label ?? null } : null, counts: s.counts() };
+        }
+        case 'clear':
+          if (msg.confirm !== true) throw new Error(t('error.confirm', { name, count: s.count }));
+          await s.clear();
+          return { ...msg, payload: { cleared: true }, counts: s.counts() };
+        case 'counts':
+          return { ...msg, payload: s.counts(), total: s.count };
+        case 'export': {
+          const records = await s.readAll();
+          if (msg.format === 'json') return { ...msg, payload: recordsToJson(name, records), filename: `${name}.json` };
+          return { ...msg, payload: recordsToCsv(records), filename: `${name}.csv` };
+        }
+        default:
+          throw new Error(t('error.command', { command: cmd }));
+      }
+    };
+
+    // Messages are handled one after the other, so outputs keep the input order while writes are in flight.
+    let chain: Promise<unknown> = opening.catch(() => undefined);
+    node.on('input', (msg: NodeMessage, send, done) => {
+      const job = chain
+        .then(() => opening)
+        .then(async (s) => {
+          if (typeof msg.command === 'string' && msg.command !== '') {
+            const reply = await command(s, msg, msg.command);
+            refresh();
+            if (reply) send(reply);
+            return;
+          }
+          const rec = recording ? recordOf(msg) : null;
+          if (rec) {
+            const [stored] = await s.append(rec);
+            msg.record = { dataset: name, id: stored.id, label: stored.label ?? null, group: stored.group ?? null };
+            refresh();
+          }
+          send(msg);
+        })
+        .then(
+          () => done(),
+          (e: Error) => {
+            node.status({ fill: 'red', shape: 'ring', text: e.message.slice(0, 60) });
+            done(e);
+          },
+        );
+      chain = job;
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      opening.then((s) => releaseDataset(s)).then(() => done(), () => done());
+    });
+  }
+
+  RED.nodes.registerType('tinyml-dataset', TinymlDataset);
+};

@@ -1,0 +1,126 @@
+import assert from 'assert';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import datasetModule from '../../nodes/tinyml-dataset';
+import type { NodeDef, NodeStatus } from '../../nodes/red-types';
+import { DatasetStore } from '../../src/dataset/store';
+import { HelperNode, initHelper } from '../support/node-helper';
+
+type Msg = Record<string, unknown>;
+
+function collect(node: HelperNode): Msg[] {
+  const msgs: Msg[] = [];
+  node.on('input', ((msg: Msg) => { msgs.push(msg); }) as (arg: never) => void);
+  return msgs;
+}
+
+async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const win = (label: string | undefined, k: number): Msg => ({ payload: [[k, 1], [k, 2], [k, 3]], axes: ['ax', 'ay'], rate: 100, time: 1000 + k, segment: 2, ...(label ? { label } : {}) });
+
+describe('tinyml-dataset node (Node-RED runtime)', () => {
+  const helper = initHelper();
+  let userDir = '';
+  beforeEach((done) => {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-dsnode-'));
+    helper.settings({ userDir });
+    helper.startServer(done);
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const flow = (cfg: Record<string, unknown> = {}): NodeDef[] => [
+    { id: 'd1', type: 'tinyml-dataset', dataset: 'gest', group: 'ann', wires: [['out']], ...cfg },
+    { id: 'out', type: 'helper' },
+  ];
+
+  function statuses(node: HelperNode): NodeStatus[] {
+    const list: NodeStatus[] = [];
+    node.on('call:status', ((call: { args: [NodeStatus] }) => { list.push(call.args[0]); }) as (arg: never) => void);
+    return list;
+  }
+
+  it('records labelled windows to disk, counts them in the status, and restores the counts after a reload', async () => {
+    await helper.load(datasetModule, flow({ label: 'idle' }));
+    let d = helper.getNode('d1') as HelperNode;
+    let st = statuses(d);
+    const out = collect(helper.getNode('out') as HelperNode);
+    for (let k = 0; k < 3; k++) d.receive(win('punch', k));
+    d.receive(win('flex', 3));
+    d.receive(win(undefined, 4));
+    await waitFor(() => out.length === 5, '5 recorded windows');
+    assert.deepStrictEqual(out.map((m) => (m.record as { id: number }).id), [1, 2, 3, 4, 5]);
+    assert.deepStrictEqual(out.map((m) => (m.record as { label: string }).label), ['punch', 'punch', 'punch', 'flex', 'idle']);
+    assert.strictEqual(st[st.length - 1].text, 'punch 3 · flex 1 · idle 1');
+
+    const s = await DatasetStore.open(path.join(userDir, 'tinyml', 'datasets'), 'gest', { readOnly: true });
+    const recs = await s.readAll();
+    assert.strictEqual(recs.length, 5);
+    assert.deepStrictEqual(recs[3], { id: 4, kind: 'window', time: 1003, axes: ['ax', 'ay'], rate: 100, data: [[3, 1], [3, 2], [3, 3]], label: 'flex', group: 'ann', segment: 2 });
+
+    await helper.unload();
+    await helper.load(datasetModule, flow({ label: 'idle' }));
+    d = helper.getNode('d1') as HelperNode;
+    st = statuses(d);
+    await waitFor(() => st.some((x) => x.text === 'punch 3 · flex 1 · idle 1'), 'counts restored after reload');
+  });
+
+  it('obeys start/stop, delete-last, clear only with confirm, counts and export commands', async () => {
+    await helper.load(datasetModule, flow());
+    const d = helper.getNode('d1') as HelperNode;
+    const st = statuses(d);
+    const out = collect(helper.getNode('out') as HelperNode);
+    const errors: unknown[] = [];
+    d.on('call:error', ((call: { args: unknown[] }) => { errors.push(call.args[0]); }) as (arg: never) => void);
+
+    d.receive(win('a', 0));
+    d.receive(win('b', 1));
+    d.receive({ command: 'stop' });
+    d.receive(win('a', 2));
+    await waitFor(() => out.length === 3, 'two records and one pass-through');
+    assert.strictEqual(out[2].record, undefined, 'not recorded while stopped');
+    assert.match(st[st.length - 1].text ?? '', /\(paused\)$/);
+    d.receive({ command: 'start' });
+    d.receive(win('a', 3));
+    d.receive({ command: 'delete-last' });
+    await waitFor(() => out.length === 5, 'delete-last reply');
+    assert.deepStrictEqual(out[4].payload, { id: 3, label: 'a' });
+    d.receive({ command: 'counts' });
+    await waitFor(() => out.length === 6, 'counts');
+    assert.deepStrictEqual(out[5].payload, { a: 1, b: 1 });
+
+    d.receive({ command: 'export' });
+    d.receive({ command: 'export', format: 'json' });
+    await waitFor(() => out.length === 8, 'exports');
+    assert.strictEqual(out[6].payload, 'record_id,label,group,t_idx,ax,ay\n1,a,ann,0,0,1\n1,a,ann,1,0,2\n1,a,ann,2,0,3\n2,b,ann,0,1,1\n2,b,ann,1,1,2\n2,b,ann,2,1,3\n');
+    assert.strictEqual(out[6].filename, 'gest.csv');
+    assert.strictEqual((out[7].payload as { records: unknown[] }).records.length, 2);
+
+    d.receive({ command: 'clear' });
+    await waitFor(() => errors.length === 1, 'clear refused');
+    assert.match(String(errors[0]), /clear deletes all 2 records: send msg.command "clear" with msg.confirm = true/);
+    d.receive({ command: 'clear', confirm: true });
+    await waitFor(() => out.length === 9, 'cleared');
+    assert.strictEqual(st[st.length - 1].text, 'empty');
+    d.receive({ command: 'frobnicate' });
+    await waitFor(() => errors.length === 2, 'unknown command');
+    assert.match(String(errors[1]), /unknown msg.command "frobnicate"/);
+  });
+
+  it('refuses an invalid dataset name with a red status', async () => {
+    await helper.load(datasetModule, flow({ dataset: '../etc' }));
+    const d = helper.getNode('d1') as HelperNode & { status: { lastCall?: { args: [NodeStatus] } } };
+    assert.strictEqual(d.status.lastCall?.args[0].fill, 'red');
+    assert.ok(!fs.existsSync(path.join(userDir, 'tinyml')));
+  });
+});
