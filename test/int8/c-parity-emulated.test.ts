@@ -1,6 +1,6 @@
 /**
  * Exact parity on emulated chips: 20 of the random models (all ops) run by the C runtime on an
- * ATmega328P (avr-gcc -O2, 32-bit piecewise requantization, weights in PROGMEM; simavr through
+ * ATmega328P (avr-gcc -O2, weights in PROGMEM; simavr through
  * src/virtual/avr-run.ts) and on a Cortex-M4 (arm-none-eabi-gcc, qemu mps2-an386, semihosting)
  * print exactly what the TypeScript interpreter computes.
  */

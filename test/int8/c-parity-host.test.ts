@@ -2,7 +2,7 @@
  * Exact parity: 1,000 random models (all ops, random shapes, scales, zero points, activations)
  * through the TypeScript interpreter and through the C runtime compiled with host gcc, byte for
  * byte (quantized input, int8 output, dequantized float32 bits). Both requantization paths of the
- * C runtime (64-bit and the 32-bit piecewise form used on AVR) are checked.
+ * C runtime (the default 64-bit one and the opt-in 32-bit piecewise form) are checked.
  */
 import { strict as assert } from 'assert';
 import { requireTool } from '../support/tools';
@@ -28,7 +28,7 @@ describe('int8 parity: TypeScript interpreter == C runtime (host gcc)', function
     assert.equal(diff(got, want), undefined);
   });
 
-  it('and with the 32-bit piecewise requantization used on AVR', () => {
+  it('and with the opt-in 32-bit piecewise requantization', () => {
     const got = runLines(compileHost(dir, sources, ['TML_REQUANT_PIECEWISE']));
     assert.equal(diff(got, want), undefined);
   });
