@@ -29,12 +29,36 @@ export interface TestHelper {
 export const helper = require('node-red-node-test-helper') as TestHelper;
 
 let initialised = false;
+/** Node.prototype methods the helper wraps in sinon spies at every load (and never unwraps). */
+const SPIED = ['log', 'status', 'warn', 'error', 'debug', 'trace', 'send'];
+let pristine: Record<string, unknown> | null = null;
+
 /** Points the helper at the installed Node-RED (once per process). */
 export function initHelper(settings: Record<string, unknown> = {}): TestHelper {
   if (!initialised) {
     helper.init(require.resolve('node-red'));
     initialised = true;
+    const proto = (helper as unknown as { _NodePrototype: Record<string, unknown> })._NodePrototype;
+    pristine = {};
+    for (const m of SPIED) pristine[m] = proto[m];
   }
   helper.settings(settings);
   return helper;
+}
+
+/**
+ * Puts Node-RED's own Node methods back after `load` (benchmarks): the helper's spies record
+ * every call, which costs more than Node-RED itself. `call:*` events stop after this.
+ */
+export function removeHelperSpies(nodeIds: string[] = []): void {
+  if (!pristine) return;
+  const proto = (helper as unknown as { _NodePrototype: Record<string, unknown> })._NodePrototype;
+  for (const m of SPIED) proto[m] = pristine[m];
+  // Node-RED copies Node.prototype.send onto each wired node instance.
+  for (const id of nodeIds) {
+    const node = helper.getNode(id);
+    if (node && Object.prototype.hasOwnProperty.call(node, 'send')) node.send = pristine.send;
+  }
+  // Node.send logs a metric per message through the runtime log, which the helper also spies on.
+  (helper as unknown as { _logSpy?: { restore(): void } })._logSpy?.restore();
 }
