@@ -39,10 +39,9 @@ describe('FFT (float32 radix-2)', () => {
       const n = 2 ** log2;
       const x = values.slice(0, n).map(Math.fround);
       const { re, im } = fft(x);
-      let et = 0;
+      const et = x.reduce((a, v) => a + v * v, 0);
       let ef = 0;
       for (let i = 0; i < n; i++) {
-        et += x[i] * x[i];
         ef += re[i] * re[i] + im[i] * im[i];
         let dr = 0;
         let di = 0;

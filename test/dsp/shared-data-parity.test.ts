@@ -28,7 +28,12 @@ interface Comparison {
 function inputQuantization(vectors: number[][]): { scale: number; zeroPoint: number } {
   let lo = 0;
   let hi = 0;
-  for (const v of vectors) for (const x of v) if (Number.isFinite(x)) ((lo = Math.min(lo, x)), (hi = Math.max(hi, x)));
+  for (const v of vectors) {
+    for (const x of v) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+  }
   const scale = Math.fround((hi - lo) / 255);
   return { scale, zeroPoint: Math.round(-128 - lo / scale) };
 }

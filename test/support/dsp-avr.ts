@@ -21,6 +21,13 @@ export interface AvrFeatureRun {
   size: { text: number; data: number; bss: number };
 }
 
+const ESC = String.fromCharCode(27);
+
+/** simavr's UART0 echo: green chunks of at most 256 characters per stderr line, newlines shown as '.'. */
+function uartText(stderr: string): string {
+  return stderr.split('\n').map((l) => (l.startsWith(`${ESC}[0m`) ? l.slice(4) : l)).filter((l) => l.startsWith(`${ESC}[32m`)).map((l) => l.slice(5)).join('');
+}
+
 function windowsHeader(plan: FeaturePlan, windows: readonly (readonly number[])[][]): string {
   const rows = windows.map((w) => '  {\n' + w.map((r) => `    {${r.map((v) => hexFloat32(v)).join(', ')}}`).join(',\n') + '\n  }');
   return `#define TML_AVR_WINDOWS ${windows.length}\nstatic const float tml_avr_input[TML_AVR_WINDOWS][${plan.shape.windowLength}][${plan.shape.axes.length}] PROGMEM = {\n${rows.join(',\n')}\n};\n`;
@@ -55,8 +62,7 @@ export function runAvrFeatures(plan: FeaturePlan, windows: readonly (readonly nu
       if (err) return reject(new Error(`simavr failed on ${elf}: ${err.message}\n${stderr.slice(-2000)}`));
       // simavr 1.6 echoes UART0 on stderr in green chunks of at most 256 characters per line,
       // each of our newlines shown as '.': join the green chunks, then split on '.'
-      const chunks = stderr.split('\n').map((l) => l.replace(/^\x1b\[0m/, '')).filter((l) => l.startsWith('\x1b[32m'));
-      const text = chunks.map((l) => l.slice(5)).join('');
+      const text = uartText(stderr);
       const lines = text.split('.').map((l) => l.trim());
       const stateLine = lines.find((l) => l.startsWith('S '));
       const cLine = lines.find((l) => l.startsWith('C '));
@@ -101,7 +107,7 @@ export function runAvrFloatOps(pairs: ReadonlyArray<readonly [number, number]>):
   return new Promise((resolve, reject) => {
     execFile('simavr', ['-m', 'atmega328p', '-f', '16000000', elf], { timeout: 300000, maxBuffer: 1 << 26 }, (err, _stdout, stderr) => {
       if (err) return reject(new Error(`simavr failed on ${elf}: ${err.message}`));
-      const text = stderr.split('\n').map((l) => l.replace(/^\x1b\[0m/, '')).filter((l) => l.startsWith('\x1b[32m')).map((l) => l.slice(5)).join('');
+      const text = uartText(stderr);
       const rows = text.split('.').map((l) => l.trim()).filter((l) => l.startsWith('O ')).map((l) => {
         const v = (i: number): number => parseInt(l.slice(2 + i * 8, 10 + i * 8), 16);
         return { add: float32FromBits(v(0)), sub: float32FromBits(v(1)), mul: float32FromBits(v(2)), div: float32FromBits(v(3)), sqrt: float32FromBits(v(4)), log10: float32FromBits(v(5)), round: v(6) | 0, quantized: v(7) | 0 };
