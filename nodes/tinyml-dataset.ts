@@ -5,7 +5,7 @@
  */
 import os from 'os';
 import path from 'path';
-import { acquireDataset, releaseDataset, type DatasetStore, type NewRecord } from '../src/dataset/store';
+import { acquireDataset, listDatasets, releaseDataset, DatasetStore, type NewRecord } from '../src/dataset/store';
 import { datasetNameProblem } from '../src/dataset/dataset-name';
 import { recordsToCsv, recordsToJson } from '../src/dataset/export';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
@@ -172,4 +172,19 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('tinyml-dataset', TinymlDataset);
+
+  // For editors (e.g. the train node's dataset picker): the datasets of this instance and their counts.
+  RED.httpAdmin.get('/tinyml/datasets', RED.auth.needsPermission('tinyml-dataset.read'), (_req, res) => {
+    const base = datasetsBase(RED);
+    listDatasets(base)
+      .then((names) =>
+        Promise.all(
+          names.map(async (n) => {
+            const s = await DatasetStore.open(base, n, { readOnly: true });
+            return { name: n, records: s.count, counts: s.counts() };
+          }),
+        ),
+      )
+      .then((list) => res.json(list), (e: Error) => res.status(500).json({ error: e.message }));
+  });
 };

@@ -117,6 +117,16 @@ describe('tinyml-dataset node (Node-RED runtime)', () => {
     assert.match(String(errors[1]), /unknown msg.command "frobnicate"/);
   });
 
+  it('lists the datasets and their counts for the editor', async () => {
+    await helper.load(datasetModule, flow());
+    const d = helper.getNode('d1') as HelperNode;
+    const out = collect(helper.getNode('out') as HelperNode);
+    d.receive(win('punch', 0));
+    await waitFor(() => out.length === 1, 'recorded');
+    const res = await helper.request().get('/tinyml/datasets').expect(200);
+    assert.deepStrictEqual(res.body, [{ name: 'gest', records: 1, counts: { punch: 1 } }]);
+  });
+
   it('refuses an invalid dataset name with a red status', async () => {
     await helper.load(datasetModule, flow({ dataset: '../etc' }));
     const d = helper.getNode('d1') as HelperNode & { status: { lastCall?: { args: [NodeStatus] } } };
