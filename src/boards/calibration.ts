@@ -1,0 +1,146 @@
+/**
+ * Cycle coefficients of the C runtime (firmware/arduino/tinyml_runtime) per board, and where each
+ * figure comes from. AVR: MEASURED on the emulated ATmega328P (simavr, cycle-accurate), by
+ * test/sim/avr-calibration.test.ts, which re-measures held-out models and asserts that these
+ * figures predict them within the stated uncertainty. Other boards: derived from the core's
+ * published instruction timings (cited), with a larger uncertainty; not measured.
+ */
+import { BoardId } from './profiles';
+
+/** Cycles = sum over layers of coefficient x feature (see layerFeatures in cost-model.ts). */
+export interface CycleCoefficients {
+  /** Per multiply-accumulate of a fully connected layer. */
+  macFc: number;
+  /** Per multiply-accumulate of a conv1d layer. */
+  macConv: number;
+  /** Per kernel step (output x kernel tap, padded ones too) of a conv1d or depthwise layer: bounds check, loop set-up. */
+  convStep: number;
+  /** Per multiply-accumulate of a depthwise conv1d layer. */
+  macDepthwise: number;
+  /** Per requantized output (MultiplyByQuantizedMultiplier, 64-bit product, clamp). */
+  requant: number;
+  /** Fixed cost of one weighted layer (call, table copy from flash). */
+  layerWeighted: number;
+  /** Pooling: per in-window element read (compare or add). */
+  poolElement: number;
+  /** Max pooling: per output written; average pooling: per output (one 32-bit division). */
+  maxPoolOutput: number;
+  avgPoolOutput: number;
+  /** Softmax: per exp evaluation (two per element), per row (reciprocal). */
+  softmaxExp: number;
+  softmaxRow: number;
+  /** Any other layer (reshape: one loop turn) and the fixed cost per pooling/softmax layer. */
+  layerOther: number;
+}
+
+export interface BoardCalibration {
+  board: BoardId;
+  cycles: CycleCoefficients;
+  /** Relative uncertainty (fraction) of the latency estimate. */
+  latencyUncertainty: number;
+  /** Code bytes per runtime file (flash). */
+  codeBytes: Record<string, number>;
+  /** Flash and RAM the Arduino core and the inference sketch take beside the model. */
+  baseFlashBytes: number;
+  baseRamBytes: number;
+  /** Stack of tml_run and its deepest kernel (copy of the layer, frames). */
+  stackBytes: number;
+  ramUncertainty: number;
+  flashUncertainty: number;
+  method: string;
+  date: string;
+}
+
+/**
+ * ATmega328P at 16 MHz, runtime compiled at -Os (the Arduino build's flags), weights in PROGMEM.
+ * Fitted by weighted least squares (relative error) on 2 fixed + 40 random models (worst model 12.4%); see
+ * test/sim/avr-calibration.test.ts (it prints fresh figures when run).
+ */
+const AVR: Omit<BoardCalibration, 'board'> = {
+  cycles: {
+    macFc: 75.3, macConv: 73.2, convStep: 189.1, macDepthwise: 67.8, requant: 913.1, layerWeighted: 517.1,
+    poolElement: 44.8, maxPoolOutput: 142.3, avgPoolOutput: 1013.8, softmaxExp: 7127.0, softmaxRow: 8897.3, layerOther: 442.6,
+  },
+  latencyUncertainty: 0.15,
+  // avr-gcc -Os .text per runtime file (measured by the calibration test).
+  codeBytes: {
+    'tml_fixed_point.c': 932, 'tml_fully_connected.c': 390, 'tml_conv1d.c': 748, 'tml_depthwise_conv1d.c': 754,
+    'tml_pool1d.c': 1082, 'tml_softmax.c': 1422, 'tml_interpreter.c': 262, 'tml_quantize.c': 568,
+  },
+  // Minimal Serial sketch (FACTS: text 2044, data 22, bss 166) + result printing with floats (~1.5 KB).
+  baseFlashBytes: 2044 + 1500,
+  baseRamBytes: 22 + 166 + 64,
+  stackBytes: 96,
+  ramUncertainty: 0.1,
+  flashUncertainty: 0.1,
+  method: 'simavr 1.6 ATmega328P, GPIOR0 cycle mark after every layer (TML_LAYER_HOOK), avr-gcc 5.4 -Os, weighted least squares per op class',
+  date: '2025-01-01',
+};
+
+/**
+ * ARMv7E-M timings (Arm Cortex-M4 TRM DDI0439, table 3-1): LDRSB 2 cycles (1 when pipelined),
+ * MLA 1, SMULL 1, taken branch 1+P (~3); the plain-C inner loop is load, load, MLA, add, compare,
+ * branch: ~6 cycles/MAC at -O2 with zero-wait-state flash (nRF52840 has a flash cache). TFLM's
+ * reference kernels measure in the same range; CMSIS-NN's SMLAD path is ~1 cycle/MAC (not used).
+ */
+const CORTEX_M4: CycleCoefficients = {
+  macFc: 6, macConv: 7, convStep: 0, macDepthwise: 8, requant: 20, layerWeighted: 200,
+  poolElement: 5, maxPoolOutput: 10, avgPoolOutput: 20,
+  softmaxExp: 250, softmaxRow: 400, layerOther: 60,
+};
+
+/**
+ * ARMv6-M timings (Arm Cortex-M0+ TRM DDI0484, section 3.3): single-cycle MULS, LDRSB 2, branch 2;
+ * no 64-bit multiply (the requantization calls __aeabi_lmul, ~40 cycles) and no divide
+ * (RP2040 has a hardware divider, ~8 cycles). XIP flash behind a 16 KB cache: misses are slow.
+ */
+const CORTEX_M0P: CycleCoefficients = {
+  macFc: 9, macConv: 10, convStep: 0, macDepthwise: 11, requant: 90, layerWeighted: 300,
+  poolElement: 7, maxPoolOutput: 14, avgPoolOutput: 40,
+  softmaxExp: 800, softmaxRow: 1200, layerOther: 80,
+};
+
+/**
+ * Xtensa LX6 (ESP32 TRM; Xtensa ISA: MULL 1-2 cycles, L8UI+SEXT 2, zero-overhead loops): ~5-7
+ * cycles/MAC from flash through the 32 KB cache; MULSH gives the 64-bit high word cheaply.
+ */
+const XTENSA_LX6: CycleCoefficients = {
+  macFc: 6, macConv: 7, convStep: 0, macDepthwise: 8, requant: 25, layerWeighted: 300,
+  poolElement: 5, maxPoolOutput: 12, avgPoolOutput: 30,
+  softmaxExp: 250, softmaxRow: 400, layerOther: 80,
+};
+
+/** Runtime code on 32-bit cores: Thumb-2/Xtensa code is about 60% of the AVR bytes (32-bit arithmetic is native). */
+function scaledCode(factor: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(AVR.codeBytes).map(([k, v]) => [k, Math.round(v * factor)]));
+}
+
+const DERIVED = 'derived from published instruction timings (not measured): see the comment of the coefficients';
+
+const CALIBRATIONS: Readonly<Partial<Record<BoardId, BoardCalibration>>> = {
+  uno: { board: 'uno', ...AVR },
+  nano: { board: 'nano', ...AVR },
+  'emulated-uno': { board: 'emulated-uno', ...AVR },
+  nano33ble: {
+    board: 'nano33ble', cycles: CORTEX_M4, latencyUncertainty: 0.5, codeBytes: scaledCode(0.6),
+    // Arduino mbed core with Serial: ~80 KB flash, ~45 KB RAM (an empty sketch's build report).
+    baseFlashBytes: 80_000, baseRamBytes: 45_000, stackBytes: 256, ramUncertainty: 0.3, flashUncertainty: 0.3,
+    method: DERIVED, date: '2025-01-01',
+  },
+  rp2040: {
+    board: 'rp2040', cycles: CORTEX_M0P, latencyUncertainty: 0.6, codeBytes: scaledCode(0.7),
+    baseFlashBytes: 70_000, baseRamBytes: 40_000, stackBytes: 256, ramUncertainty: 0.3, flashUncertainty: 0.3,
+    method: DERIVED, date: '2025-01-01',
+  },
+  esp32: {
+    board: 'esp32', cycles: XTENSA_LX6, latencyUncertainty: 0.6, codeBytes: scaledCode(0.7),
+    // Arduino-ESP32 core with Serial: ~220 KB flash, ~20 KB of DRAM.
+    baseFlashBytes: 220_000, baseRamBytes: 20_000, stackBytes: 512, ramUncertainty: 0.3, flashUncertainty: 0.3,
+    method: DERIVED, date: '2025-01-01',
+  },
+};
+
+/** The calibration for a board that runs models, or undefined (e.g. the replay board). */
+export function boardCalibration(board: BoardId): BoardCalibration | undefined {
+  return CALIBRATIONS[board];
+}
