@@ -4,6 +4,8 @@
  */
 import { listBoards } from '../boards/profiles';
 import { importCommand } from './commands/import';
+import { evalCommand } from './commands/eval';
+import { exportCommand } from './commands/export';
 
 export class UsageError extends Error {}
 
@@ -11,6 +13,8 @@ type Command = (args: string[], out: NodeJS.WritableStream) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
   import: (args, out) => importCommand(args, out),
+  eval: (args, out) => evalCommand(args, out),
+  export: (args, out) => exportCommand(args, out),
   boards: async (args, out) => {
     const boards = listBoards();
     if (args.includes('--json')) {

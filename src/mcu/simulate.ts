@@ -1,0 +1,119 @@
+/**
+ * The simulated MCU: one call that the node and the CLI share. Window or feature vector in ->
+ * features (the DSP pipeline, when the input is a window) -> int8 quantization -> the int8
+ * interpreter (bit-exact with the firmware) -> label, dequantized scores, raw int8 output, plus
+ * the board's cost estimate (latency, RAM, flash, fits).
+ */
+import { computeFeatures, planFeatures, bufferBytes, type FeatureConfig, type FeaturePlan } from '../dsp/feature-pipeline';
+import { Artifact, elements } from '../model/artifact';
+import { CostEstimate, estimateCost } from '../boards/cost-model';
+import { runModel } from './interpreter';
+import { dequantizeOutput, quantizeInput } from './quantize-io';
+
+export class SimulationError extends Error {
+  constructor(message: string, readonly cost?: CostEstimate) {
+    super(message);
+    this.name = 'SimulationError';
+  }
+}
+
+export interface SimulationResult {
+  /** Label of the highest score (classifier), or undefined for a model without labels. */
+  label: string | undefined;
+  /** Dequantized outputs (float32 values). */
+  scores: number[];
+  /** The int8 output tensor. */
+  raw: number[];
+  /** The int8 input tensor. */
+  input: number[];
+  latencyMs: number;
+  ramBytes: number;
+  flashBytes: number;
+  fits: boolean;
+  board: string;
+  cost: CostEstimate;
+  /** The float reference needs float weights, which the artifact does not carry. */
+  floatReference: null;
+  floatReferenceNote: string;
+}
+
+export interface SimulateOptions {
+  /** Throw a SimulationError when the model does not fit the board (default true). */
+  requireFit?: boolean;
+}
+
+/** A prepared simulator: plan and cost are computed once per (model, board). */
+export class McuSimulator {
+  readonly cost: CostEstimate;
+  private plan: FeaturePlan | null = null;
+
+  constructor(readonly artifact: Artifact, readonly board: string) {
+    const featureConfig = artifact.input.features as FeatureConfig;
+    let featureBytes: number | undefined;
+    if (isPipelineConfig(featureConfig)) {
+      try {
+        this.plan = planFeatures(featureConfig, { windowLength: artifact.input.window.length, axes: artifact.input.window.axes, rate: artifact.input.window.rateHz });
+        featureBytes = bufferBytes(featureConfig, artifact.input.window.length, artifact.input.window.axes.length).total;
+      } catch {
+        // Not a configuration the DSP pipeline understands: the model accepts feature vectors only.
+        this.plan = null;
+      }
+    }
+    this.cost = estimateCost(artifact, board, { featureBufferBytes: featureBytes });
+  }
+
+  /** Feature vector of a window (number[][], samples x axes) or the vector itself (number[]). */
+  features(input: unknown): number[] {
+    const size = elements(this.artifact.input.shape);
+    if (Array.isArray(input) && input.every((v) => typeof v === 'number')) {
+      if (input.length !== size) throw new SimulationError(`model "${this.artifact.name}" takes ${size} features, got a vector of ${input.length}`);
+      return input as number[];
+    }
+    if (Array.isArray(input) && input.every((row) => Array.isArray(row))) {
+      if (!this.plan) throw new SimulationError(`model "${this.artifact.name}" has no feature configuration the DSP pipeline can run: send a feature vector of ${size} numbers`);
+      const features = computeFeatures(this.plan, input as number[][]);
+      if (features.length !== size) throw new SimulationError(`the window gives ${features.length} features, model "${this.artifact.name}" takes ${size}`);
+      return features;
+    }
+    throw new SimulationError(`expected a window (number[][], samples x axes) or a feature vector (number[]), got ${Array.isArray(input) ? 'a mixed array' : typeof input}`);
+  }
+
+  run(input: unknown, options: SimulateOptions = {}): SimulationResult {
+    if (options.requireFit !== false && !this.cost.fits) {
+      throw new SimulationError(`model "${this.artifact.name}" does not fit the ${this.cost.boardLabel}: ${this.cost.problems.join('; ')}`, this.cost);
+    }
+    const q = quantizeInput(this.artifact, this.features(input));
+    const { output } = runModel(this.artifact, q);
+    const scores = Array.from(dequantizeOutput(this.artifact, output));
+    let best = 0;
+    for (let i = 1; i < output.length; i++) if (output[i] > output[best]) best = i;
+    return {
+      label: this.artifact.labels.length === output.length ? this.artifact.labels[best] : undefined,
+      scores, raw: Array.from(output), input: Array.from(q),
+      latencyMs: this.cost.latencyMs.value, ramBytes: this.cost.ramBytes.value, flashBytes: this.cost.flashBytes.value,
+      fits: this.cost.fits, board: this.cost.board, cost: this.cost,
+      floatReference: null, floatReferenceNote: 'the model artifact carries int8 weights only: no float reference to compare with',
+    };
+  }
+}
+
+function isPipelineConfig(c: FeatureConfig): boolean {
+  return Boolean(c && (c.raw || c.stats || c.spectral));
+}
+
+const cache = new WeakMap<Artifact, Map<string, McuSimulator>>();
+
+/** Runs one input on the simulated board (simulators are cached per artifact object and board). */
+export function simulate(artifact: Artifact, board: string, input: unknown, options: SimulateOptions = {}): SimulationResult {
+  let perBoard = cache.get(artifact);
+  if (!perBoard) {
+    perBoard = new Map();
+    cache.set(artifact, perBoard);
+  }
+  let sim = perBoard.get(board);
+  if (!sim) {
+    sim = new McuSimulator(artifact, board);
+    perBoard.set(board, sim);
+  }
+  return sim.run(input, options);
+}
