@@ -4,5 +4,7 @@ export interface BenchRow {
   value: number;
   unit: string;
   baseline?: number;
+  /** The target for this figure, checked and shown by the runner. */
+  target?: { atLeast?: number; below?: number };
   note?: string;
 }

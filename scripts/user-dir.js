@@ -30,6 +30,7 @@ function prepareUserDir(userDir, opts) {
       credentialSecret: false,
       editorTheme: { projects: { enabled: false }, tours: false },
       logging: { console: { level: 'info', metrics: false, audit: false } },
+      telemetry: { enabled: false }, // no prompt, no call home: the pack works offline
       tinyml: { replayDirs: opts.replayDirs || [] },
     };
     fs.writeFileSync(settingsPath,

@@ -11,10 +11,10 @@ import { DatasetStore } from '../../src/dataset/store';
 import { sharedSerialPool } from '../../src/serial/serial-pool';
 import { HelperNode, initHelper } from '../support/node-helper';
 import { makeTempDir, removeTempDir, waitFor } from '../support/pty';
-import { sharedDataDir } from '../support/shared-data';
+import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 import { requireTool } from '../support/tools';
 
-describe('flow: replay board -> capture -> window -> dataset (real gesture recordings)', function () {
+describe(`flow: replay board -> capture -> window -> dataset (real gesture recordings) ${SHARED_DATA_TAG}`, function () {
   const helper = initHelper();
   let dir = '';
 

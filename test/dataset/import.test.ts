@@ -5,7 +5,7 @@ import path from 'path';
 import { PassThrough } from 'stream';
 import { main } from '../../src/cli/main';
 import { DatasetStore } from '../../src/dataset/store';
-import { sharedDataDir } from '../support/shared-data';
+import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -80,7 +80,7 @@ describe('tinyml import', () => {
     assert.ok(!fs.existsSync(path.join(base, 'ok')), 'nothing is created for a failed import');
   });
 
-  it('imports the shared gesture recordings: 193 recordings, counts per gesture, five recorders', async function () {
+  it(`imports the shared gesture recordings: 193 recordings, counts per gesture, five recorders ${SHARED_DATA_TAG}`, async function () {
     this.timeout(60000);
     const csv = path.join(sharedDataDir(), 'gestures', 'gestures.csv');
     const r = await run(['import', csv, '--out', 'gestures', '--segment', 'recorder_id,gesture,rep_id', '--label', 'gesture', '--rate', '119', '--data-dir', base]);

@@ -67,7 +67,7 @@ function compare(plan: FeaturePlan, data: SharedWindows): Comparison {
   return r;
 }
 
-describe('feature parity on the shared real recordings (TypeScript vs C)', function () {
+describe(`feature parity on the shared real recordings (TypeScript vs C) ${SHARED_DATA_TAG}`, function () {
   this.timeout(600000);
 
   const cases: Array<[string, () => SharedWindows, FeatureConfig]> = [

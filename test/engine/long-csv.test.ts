@@ -2,7 +2,7 @@ import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
 import { axisNameFromColumn, parseCsv, readLongCsv, unitFromColumn } from '../../src/io/long-csv';
-import { sharedDataDir } from '../support/shared-data';
+import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 
 describe('long-format CSV reader', function () {
   it('parses RFC 4180 quoting, CRLF and a byte order mark', function () {
@@ -40,7 +40,7 @@ describe('long-format CSV reader', function () {
     assert.strictEqual(axisNameFromColumn('acc_x_g'), 'acc_x');
   });
 
-  it('reads the shared gestures recording: 193 gestures of 119 samples, 6 axes', function () {
+  it(`reads the shared gestures recording: 193 gestures of 119 samples, 6 axes ${SHARED_DATA_TAG}`, function () {
     const text = fs.readFileSync(path.join(sharedDataDir(), 'gestures', 'gestures.csv'), 'utf8');
     const csv = readLongCsv(text, { segment: ['recorder_id', 'gesture', 'rep_id'], label: 'gesture' });
     assert.deepStrictEqual(csv.axes, ['aX_g', 'aY_g', 'aZ_g', 'gX_dps', 'gY_dps', 'gZ_dps']);
@@ -51,7 +51,7 @@ describe('long-format CSV reader', function () {
     assert.deepStrictEqual(csv.recordings[0].samples[0], [-0.388, 0.297, 2.508, 24.353, 59.631, 60.974]);
   });
 
-  it('reads the shared fan recording: sample_id segments of 200 rows, axes ax_g, ay_g, az_g', function () {
+  it(`reads the shared fan recording: sample_id segments of 200 rows, axes ax_g, ay_g, az_g ${SHARED_DATA_TAG}`, function () {
     const text = fs.readFileSync(path.join(sharedDataDir(), 'fan-vibration', 'fan_0_high_0_weight.csv'), 'utf8');
     const csv = readLongCsv(text, { segment: ['sample_id'] });
     assert.deepStrictEqual(csv.axes, ['ax_g', 'ay_g', 'az_g']);

@@ -8,7 +8,7 @@ import { sharedSerialPool } from '../../src/serial/serial-pool';
 import { CaptureMsg } from '../../src/stream/sample';
 import { HelperNode, initHelper } from '../support/node-helper';
 import { makeTempDir, removeTempDir, waitFor } from '../support/pty';
-import { sharedDataDir } from '../support/shared-data';
+import { SHARED_DATA_TAG, sharedDataDir, sharedDataDirsIfPresent } from '../support/shared-data';
 import { requireTool } from '../support/tools';
 
 function collect(node: HelperNode): CaptureMsg[] {
@@ -33,7 +33,7 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
     dir = makeTempDir();
     fs.mkdirSync(path.join(dir, 'tinyml'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'tinyml', 'small.csv'), smallCsv());
-    helper.settings({ userDir: dir, tinyml: { replayDirs: [sharedDataDir()] } });
+    helper.settings({ userDir: dir, tinyml: { replayDirs: sharedDataDirsIfPresent() } });
     helper.startServer(done);
   });
 
@@ -53,7 +53,7 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
     ];
   }
 
-  it('replays the shared gestures at 119 Hz x 2: announced axes and units, the right rate, one segment per gesture', async function () {
+  it(`replays the shared gestures at 119 Hz x 2: announced axes and units, the right rate, one segment per gesture ${SHARED_DATA_TAG}`, async function () {
     this.timeout(30000);
     const file = path.join(sharedDataDir(), 'gestures', 'gestures.csv');
     await helper.load([boardModule, captureModule], flow({

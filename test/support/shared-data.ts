@@ -12,3 +12,15 @@ export function sharedDataDir(): string {
   }
   return dir;
 }
+
+/** Tests on the shared recordings carry this tag in their title: `npm run test:data` runs them, `npm test` does not. */
+export const SHARED_DATA_TAG = '@shared-data';
+
+/** The shared recordings folder as a one-element list when it exists (for settings such as tinyml.replayDirs), else []. */
+export function sharedDataDirsIfPresent(): string[] {
+  try {
+    return [sharedDataDir()];
+  } catch {
+    return [];
+  }
+}
