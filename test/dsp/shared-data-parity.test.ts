@@ -11,6 +11,7 @@ import { fitNormalization, normalize } from '../../src/dsp/normalization';
 import { runAvrFeatures } from '../support/dsp-avr';
 import { buildHostFeatures, runHostFeatures, runHostMath, runHostNormalize } from '../support/dsp-host';
 import { fanWindows, gestureWindows, harWindows, type SharedWindows } from '../support/dsp-shared-windows';
+import { SHARED_DATA_TAG } from '../support/shared-data';
 
 /** Gestures: fits the Uno's 2 KB (checked below), so the same plan runs on the emulated ATmega328P. */
 const GESTURE_CONFIG: FeatureConfig = { filter: { type: 'lowpass', cutoffHz: 20, order: 2 }, stats: {}, spectral: { fftLength: 32, bandCount: 4 } };
