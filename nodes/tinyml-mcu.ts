@@ -1,0 +1,83 @@
+/**
+ * tinyml-mcu: the simulated microcontroller. Runs a model artifact exactly as the firmware would
+ * (src/mcu/simulate.ts) on a chosen board profile and reports label, scores, raw int8 output,
+ * latency, RAM, flash and whether it fits. Refuses a model that does not fit.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { Artifact, ArtifactError, parseArtifact, validateArtifact } from '../src/model/artifact';
+import { McuSimulator } from '../src/mcu/simulate';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
+import { translator } from './translate';
+
+interface McuDef extends NodeDef {
+  model?: string;
+  board?: string;
+}
+
+/** Model file names stay inside <userDir>/tinyml/models (no absolute paths, no '..'). */
+function modelPath(userDir: string, name: string): string {
+  const base = path.join(userDir, 'tinyml', 'models');
+  const file = path.resolve(base, name.endsWith('.json') ? name : `${name}.json`);
+  if (path.relative(base, file).startsWith('..') || path.isAbsolute(path.relative(base, file))) throw new Error(`model '${name}' must be a file inside ${base}`);
+  return file;
+}
+
+export = function register(RED: NodeAPI): void {
+  const t = translator(RED, 'tinyml-mcu');
+  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
+
+  function TinymlMcu(this: Node, nodeDef: NodeDef): void {
+    RED.nodes.createNode(this, nodeDef);
+    const node = this as Node;
+    const def = nodeDef as McuDef;
+    const board = def.board || 'uno';
+    let fileModel: { mtimeMs: number; artifact: Artifact } | null = null;
+    const sims = new WeakMap<Artifact, McuSimulator>();
+
+    const loadFile = (name: string): Artifact => {
+      const file = modelPath(userDir, name);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(file);
+      } catch {
+        throw new Error(t('error.noModelFile', { file }));
+      }
+      if (!fileModel || fileModel.mtimeMs !== st.mtimeMs) fileModel = { mtimeMs: st.mtimeMs, artifact: parseArtifact(fs.readFileSync(file, 'utf8')) };
+      return fileModel.artifact;
+    };
+
+    node.on('input', (msg: NodeMessage, send, done) => {
+      try {
+        let artifact: Artifact;
+        if (msg.model !== undefined && typeof msg.model === 'object') artifact = validateArtifact(msg.model);
+        else if (typeof msg.model === 'string' && msg.model !== '') artifact = loadFile(msg.model);
+        else if (def.model) artifact = loadFile(def.model);
+        else throw new Error(t('error.noModel'));
+        let sim = sims.get(artifact);
+        if (!sim || sim.board !== board) {
+          sim = new McuSimulator(artifact, board);
+          sims.set(artifact, sim);
+        }
+        const r = sim.run(msg.payload);
+        msg.payload = {
+          label: r.label, scores: r.scores, raw: r.raw, latencyMs: r.latencyMs, ramBytes: r.ramBytes, flashBytes: r.flashBytes, fits: r.fits, board: r.board,
+          uncertainty: { latency: r.cost.latencyMs.uncertainty, ram: r.cost.ramBytes.uncertainty, flash: r.cost.flashBytes.uncertainty },
+          floatReference: r.floatReferenceNote,
+        };
+        msg.modelHash = artifact.hash;
+        const top = r.label !== undefined ? `${r.label} ${Math.max(...r.scores).toFixed(2)}` : `${r.scores[0].toFixed(3)}`;
+        node.status({ fill: 'green', shape: 'dot', text: t('status.result', { top, ms: r.latencyMs.toFixed(1), board: r.cost.boardLabel }) });
+        send(msg);
+        done();
+      } catch (e) {
+        const err = e instanceof ArtifactError ? new Error(t('error.badModel', { detail: e.message })) : (e as Error);
+        node.status({ fill: 'red', shape: 'ring', text: err.message.slice(0, 60) });
+        done(err);
+      }
+    });
+  }
+
+  RED.nodes.registerType('tinyml-mcu', TinymlMcu);
+};
