@@ -6,6 +6,7 @@ import { listBoards } from '../boards/profiles';
 import { importCommand } from './commands/import';
 import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
+import { trainCommand } from './commands/train';
 
 export class UsageError extends Error {}
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   import: (args, out) => importCommand(args, out),
   eval: (args, out) => evalCommand(args, out),
   export: (args, out) => exportCommand(args, out),
+  train: (args, out) => trainCommand(args, out),
   boards: async (args, out) => {
     const boards = listBoards();
     if (args.includes('--json')) {
