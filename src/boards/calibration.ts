@@ -74,7 +74,7 @@ const AVR: Omit<BoardCalibration, 'board'> = {
   ramUncertainty: 0.1,
   flashUncertainty: 0.1,
   method: 'simavr 1.6 ATmega328P, GPIOR0 cycle mark after every layer (TML_LAYER_HOOK), avr-gcc 5.4 -Os, weighted least squares per op class',
-  date: '2025-01-01',
+  date: '2026-11-26',
 };
 
 /**
@@ -125,18 +125,18 @@ const CALIBRATIONS: Readonly<Partial<Record<BoardId, BoardCalibration>>> = {
     board: 'nano33ble', cycles: CORTEX_M4, latencyUncertainty: 0.5, codeBytes: scaledCode(0.6),
     // Arduino mbed core with Serial: ~80 KB flash, ~45 KB RAM (an empty sketch's build report).
     baseFlashBytes: 80_000, baseRamBytes: 45_000, stackBytes: 256, ramUncertainty: 0.3, flashUncertainty: 0.3,
-    method: DERIVED, date: '2025-01-01',
+    method: DERIVED, date: '2026-11-26',
   },
   rp2040: {
     board: 'rp2040', cycles: CORTEX_M0P, latencyUncertainty: 0.6, codeBytes: scaledCode(0.7),
     baseFlashBytes: 70_000, baseRamBytes: 40_000, stackBytes: 256, ramUncertainty: 0.3, flashUncertainty: 0.3,
-    method: DERIVED, date: '2025-01-01',
+    method: DERIVED, date: '2026-11-26',
   },
   esp32: {
     board: 'esp32', cycles: XTENSA_LX6, latencyUncertainty: 0.6, codeBytes: scaledCode(0.7),
     // Arduino-ESP32 core with Serial: ~220 KB flash, ~20 KB of DRAM.
     baseFlashBytes: 220_000, baseRamBytes: 20_000, stackBytes: 512, ramUncertainty: 0.3, flashUncertainty: 0.3,
-    method: DERIVED, date: '2025-01-01',
+    method: DERIVED, date: '2026-11-26',
   },
 };
 
