@@ -9,12 +9,14 @@ import { benchCaptureParser } from './capture-parser';
 import { benchDataset } from './dataset';
 import { benchDsp } from './dsp';
 import { benchInt8 } from './int8';
+import { benchSim } from './sim';
 
 const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   capture: [benchCaptureParser, benchCaptureNode],
   dataset: [benchDataset],
   dsp: [benchDsp],
   int8: [benchInt8],
+  sim: [benchSim],
 };
 
 function targetText(row: BenchRow): string {
