@@ -133,6 +133,19 @@ export = function register(RED: NodeAPI): void {
       node.status(s);
     };
 
+    // A board error reaches Catch nodes (node.error with a message), each distinct one once until
+    // the port connects again; deferred because a board that failed at deploy reports during subscribe.
+    const reported = new Set<string>();
+    const reportError = (message: string): void => {
+      if (reported.has(message)) return;
+      reported.add(message);
+      const text = `${board.boardName}: ${message}`;
+      setImmediate(() => {
+        if (!closed) node.error(text, { topic, payload: text });
+      });
+    };
+    let closed = false;
+
     const unsubscribe = board.subscribe({
       onOpen: () => { flush(); stream.markReset(); },
       onLine: (line, hostTimeMs) => {
@@ -141,6 +154,8 @@ export = function register(RED: NodeAPI): void {
       },
       onState: (s) => {
         port = s;
+        if (s.state === 'connected') reported.clear();
+        else if (s.state === 'error') reportError(s.message ?? 'error');
         if (s.state !== 'connected') flush();
         refresh();
       },
@@ -153,6 +168,7 @@ export = function register(RED: NodeAPI): void {
     timer.unref();
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
       clearInterval(timer);
       unsubscribe();
       batch = null;

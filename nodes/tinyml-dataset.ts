@@ -22,6 +22,34 @@ interface DatasetDef extends NodeDef {
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isRow = (r: unknown): r is number[] => Array.isArray(r) && r.every(isNum);
 
+/** A short description of a bad value for error messages. */
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  return v === null ? 'null' : typeof v;
+}
+
+/** Why `p` is neither a window (samples × axes of finite numbers) nor a feature vector, naming where; null when it is one. */
+function payloadProblem(p: unknown): string | null {
+  if (!Array.isArray(p)) return `msg.payload is ${describe(p)}`;
+  if (p.length === 0) return 'msg.payload is an empty array';
+  if (!Array.isArray(p[0])) {
+    const at = p.findIndex((v) => !isNum(v));
+    return at < 0 ? null : `msg.payload[${at}] is ${describe(p[at])}`;
+  }
+  const width = (p[0] as unknown[]).length;
+  if (width === 0) return 'msg.payload[0] is an empty sample';
+  for (let i = 0; i < p.length; i++) {
+    const row: unknown = p[i];
+    if (!Array.isArray(row)) return `msg.payload[${i}] is ${describe(row)}, not a sample`;
+    if (row.length !== width) return `msg.payload[${i}] has ${row.length} values where msg.payload[0] has ${width}`;
+    const at = row.findIndex((v) => !isNum(v));
+    if (at >= 0) return `msg.payload[${i}][${at}] is ${describe(row[at])}`;
+  }
+  return null;
+}
+
 /** The folder holding every dataset of this Node-RED instance. */
 function datasetsBase(RED: NodeAPI): string {
   const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
@@ -78,23 +106,24 @@ export = function register(RED: NodeAPI): void {
       return fixedLabel !== '' ? fixedLabel : undefined;
     };
 
-    /** Input message -> record; null when it holds no window; throws naming what is wrong. */
+    /**
+     * Input message -> record; null when it carries no window (no payload, or an inject node's
+     * number or boolean); throws naming what is wrong and where for anything else.
+     */
     const recordOf = (msg: NodeMessage): NewRecord | null => {
       const p = msg.payload;
+      if (p === undefined || p === null || typeof p === 'number' || typeof p === 'boolean') return null;
+      const problem = payloadProblem(p);
+      if (problem !== null) throw new Error(t('error.payloadAt', { problem }));
       const features = isRow(msg.features) ? (msg.features as number[]) : undefined;
-      let data: number[][];
-      let axes: string[];
-      if (Array.isArray(p) && p.length > 0 && p.every((r) => Array.isArray(r))) {
-        if (!p.every(isRow)) throw new Error(t('error.payload'));
-        data = p as number[][];
-        const width = data[0].length;
-        axes = Array.isArray(msg.axes) && msg.axes.length === width ? msg.axes.map(String) : Array.from({ length: width }, (_, i) => `a${i}`);
-      } else if (isRow(p) && p.length > 0) {
+      const rows = p as unknown[];
+      if (isRow(rows)) {
         // A flat vector (a features node's output) is stored as the record's features.
-        return withMeta({ kind: 'window', time: isNum(msg.time) ? msg.time : Date.now(), axes: [], rate: null, data: [], features: p }, msg);
-      } else {
-        return null;
+        return withMeta({ kind: 'window', time: isNum(msg.time) ? msg.time : Date.now(), axes: [], rate: null, data: [], features: rows }, msg);
       }
+      const data = rows as number[][];
+      const width = data[0].length;
+      const axes = Array.isArray(msg.axes) && msg.axes.length === width ? msg.axes.map(String) : Array.from({ length: width }, (_, i) => `a${i}`);
       const rec: NewRecord = { kind: 'window', time: isNum(msg.time) ? msg.time : Date.now(), axes, rate: isNum(msg.rate) ? msg.rate : null, data };
       if (features) rec.features = features;
       return withMeta(rec, msg);
@@ -167,7 +196,12 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
-      opening.then((s) => releaseDataset(s)).then(() => done(), () => done());
+      // Windows already received are written before the store closes: a redeploy loses none of them.
+      chain
+        .catch(() => undefined)
+        .then(() => opening)
+        .then((s) => releaseDataset(s))
+        .then(() => done(), () => done());
     });
   }
 

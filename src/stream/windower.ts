@@ -277,5 +277,23 @@ export function samplesOfMessage(msg: { payload?: unknown; time?: unknown; segme
       return s;
     });
   }
-  throw new Error('payload must be a sample (array of numbers) or a batch (array of arrays of numbers)');
+  throw new Error(`${payloadProblem(p)}: msg.payload must be a sample (array of numbers) or a batch (array of arrays of numbers)`);
+}
+
+/** Where a payload that is neither a sample nor a batch goes wrong, e.g. 'msg.payload[3][1] is "x"'. */
+function payloadProblem(p: unknown[]): string {
+  const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v) : v === null ? 'null' : Array.isArray(v) ? `an array of ${v.length}` : typeof v === 'number' ? String(v) : typeof v);
+  const ok = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+  if (!Array.isArray(p[0])) {
+    const at = p.findIndex((v) => !ok(v));
+    return `msg.payload[${at}] is ${show(p[at])}`;
+  }
+  for (let i = 0; i < p.length; i++) {
+    const row = p[i];
+    if (!Array.isArray(row)) return `msg.payload[${i}] is ${show(row)}, not a sample`;
+    if (row.length === 0) return `msg.payload[${i}] is an empty sample`;
+    const at = row.findIndex((v) => !ok(v));
+    if (at >= 0) return `msg.payload[${i}][${at}] is ${show(row[at])}`;
+  }
+  return 'msg.payload mixes samples and numbers';
 }
