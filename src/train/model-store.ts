@@ -1,0 +1,55 @@
+/**
+ * The model store: `<base>/<name>@<version>.json`, one file per trained model, never overwritten.
+ * A new model takes the next version; the file is created exclusively ('wx'), so two trainings
+ * finishing at once get different versions instead of one overwriting the other.
+ */
+import fs from 'fs';
+import path from 'path';
+import type { Artifact } from '../model/artifact';
+import { parseArtifact } from '../model/artifact';
+
+export interface StoredModel {
+  file: string;
+  name: string;
+  version: number;
+}
+
+const FILE_RE = /^([A-Za-z0-9_-]{1,64})@(\d+)\.json$/;
+
+/** Versions of `name` in the store, ascending. */
+export function modelVersions(base: string, name: string): number[] {
+  if (!fs.existsSync(base)) return [];
+  return fs.readdirSync(base).map((f) => FILE_RE.exec(f)).filter((m): m is RegExpExecArray => m !== null && m[1] === name).map((m) => Number(m[2])).sort((a, b) => a - b);
+}
+
+/** Writes the artifact as the next version of its name; returns where. */
+export async function saveModel(base: string, artifact: Artifact): Promise<StoredModel> {
+  await fs.promises.mkdir(base, { recursive: true });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const versions = modelVersions(base, artifact.name);
+    const version = (versions.length ? versions[versions.length - 1] : 0) + 1;
+    const file = path.join(base, `${artifact.name}@${version}.json`);
+    const stored: Artifact = { ...artifact, training: { ...(artifact.training ?? {}), version } };
+    try {
+      const h = await fs.promises.open(file, 'wx');
+      try {
+        await h.writeFile(JSON.stringify(stored, null, 1) + '\n');
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+      return { file, name: artifact.name, version };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  throw new Error(`could not find a free version for model "${artifact.name}" in ${base}`);
+}
+
+/** Reads a stored model (the latest version when `version` is omitted). */
+export function loadStoredModel(base: string, name: string, version?: number): Artifact {
+  const versions = modelVersions(base, name);
+  const v = version ?? versions[versions.length - 1];
+  if (v === undefined || !versions.includes(v)) throw new Error(`model "${name}"${version ? ` version ${version}` : ''} is not in ${base}`);
+  return parseArtifact(fs.readFileSync(path.join(base, `${name}@${v}.json`), 'utf8'));
+}
