@@ -1,6 +1,7 @@
 // Lint configuration: typescript-eslint's recommended rules on the engine, nodes, tests and benchmarks.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.node-red/**', 'firmware/**', 'nodes/**/*.html', 'coverage/**'] },
@@ -17,7 +18,7 @@ export default tseslint.config(
     files: ['scripts/**/*.js', 'bin/**/*.js', 'tools/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', setTimeout: 'readonly' },
+      globals: { ...globals.node },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
