@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.node-red/**', 'firmware/**', 'nodes/**/*.html', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'build/**', 'screenshots/**', 'node_modules/**', '.node-red/**', 'firmware/**', 'nodes/**/*.html', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
