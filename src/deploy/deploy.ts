@@ -1,0 +1,202 @@
+/**
+ * The deploy pipeline, one stage after the other, each with a time limit:
+ *   generate  the inference sketch for the model and board (src/codegen/sketch.ts)
+ *   compile   with the chosen toolchain driver (arduino-cli, or Debian's AVR toolchain)
+ *   size      flash and RAM against the board: a sketch that does not fit is refused, nothing flashed
+ *   upload    the port is borrowed from its owner and given back whether the upload worked or not
+ *   verify    the board must answer with the model's hash (its announcement or a result line)
+ * The build happens in a private folder under the given work root and is removed afterwards.
+ */
+import fs from 'fs';
+import path from 'path';
+import { Artifact } from '../model/artifact';
+import { generateInferenceSketch, SketchOptions, SketchSensor } from '../codegen/sketch';
+import { CompiledSketch, chooseDriver, sizeProblem, SketchSizes, ToolchainDriver } from '../toolchain/driver';
+import { ArduinoCliDriver } from '../toolchain/arduino-cli';
+import { DebianAvrDriver } from '../toolchain/debian-avr';
+import { DeviceLink, LineWaiter } from './device-link';
+import { announcedModel, parseDeviceResult } from './device-result';
+import { boardFor, checkPort } from './validate';
+
+export const DEPLOY_STAGES = ['generate', 'compile', 'size', 'upload', 'verify'] as const;
+export type DeployStage = (typeof DEPLOY_STAGES)[number];
+
+export interface DeployProgress {
+  stage: DeployStage;
+  state: 'start' | 'done';
+  message: string;
+}
+
+export interface DeployOptions {
+  board: string;
+  link: DeviceLink;
+  /** Folder under which the private build folder is made (e.g. <userDir>/tinyml/build). */
+  workRoot: string;
+  mode?: 'sensor' | 'hil';
+  sensor?: SketchSensor;
+  strideSamples?: number;
+  /** Toolchains to try in order; default arduino-cli then Debian's AVR toolchain. */
+  drivers?: readonly ToolchainDriver[];
+  /** RAM kept free for the stack on top of the globals (default 256 bytes on 8-bit boards, 8 KB on 32-bit). */
+  stackReserve?: number;
+  timeouts?: Partial<Record<'compile' | 'upload' | 'verify', number>>;
+  signal?: AbortSignal;
+  onProgress?: (p: DeployProgress) => void;
+  /** Keep the build folder (for debugging). */
+  keepBuild?: boolean;
+}
+
+export interface DeployReport {
+  model: string;
+  hash: string;
+  board: string;
+  driver: string;
+  mode: 'sensor' | 'hil';
+  window: number;
+  stride: number;
+  sizes: SketchSizes;
+  limits: SketchSizes;
+  stackReserve: number;
+  uploadedBytes?: number;
+  /** The line the board answered with. */
+  verifiedBy: string;
+  stageMs: Partial<Record<DeployStage, number>>;
+  warnings: string[];
+}
+
+export class DeployError extends Error {
+  constructor(readonly stage: DeployStage, message: string, readonly sizes?: { sizes: SketchSizes; limits: SketchSizes; stackReserve: number }) {
+    super(message);
+    this.name = 'DeployError';
+  }
+}
+
+export function defaultDrivers(): ToolchainDriver[] {
+  return [new ArduinoCliDriver(), new DebianAvrDriver()];
+}
+
+function cancelled(signal: AbortSignal | undefined, stage: DeployStage): void {
+  if (signal?.aborted) throw new DeployError(stage, `deploy cancelled before ${stage}`);
+}
+
+export async function deployModel(artifact: Artifact, opts: DeployOptions): Promise<DeployReport> {
+  const board = boardFor(opts.board);
+  const mode = opts.mode ?? 'sensor';
+  const stageMs: DeployReport['stageMs'] = {};
+  const warnings: string[] = [];
+  const stackReserve = opts.stackReserve ?? (board.wordBits === 8 ? 256 : 8192);
+  let current: DeployStage = 'generate';
+  let t0 = Date.now();
+  const begin = (stage: DeployStage, message: string): void => {
+    cancelled(opts.signal, stage);
+    current = stage;
+    t0 = Date.now();
+    opts.onProgress?.({ stage, state: 'start', message });
+  };
+  const end = (message: string): void => {
+    stageMs[current] = Date.now() - t0;
+    opts.onProgress?.({ stage: current, state: 'done', message });
+  };
+
+  fs.mkdirSync(opts.workRoot, { recursive: true });
+  const work = fs.mkdtempSync(path.join(opts.workRoot, 'deploy-'));
+  try {
+    begin('generate', `generating the sketch for ${board.label}`);
+    const sketchOpts: SketchOptions = { board: board.id, mode, sensor: opts.sensor, strideSamples: opts.strideSamples };
+    let sketch;
+    try {
+      sketch = generateInferenceSketch(artifact, work, sketchOpts);
+    } catch (e) {
+      throw new DeployError('generate', (e as Error).message);
+    }
+    warnings.push(...sketch.notes);
+    end(`sketch ${sketch.files.length} files`);
+
+    begin('compile', 'compiling');
+    let driver: ToolchainDriver;
+    let compiled: CompiledSketch;
+    try {
+      driver = await chooseDriver(board, opts.drivers ?? defaultDrivers());
+      opts.onProgress?.({ stage: 'compile', state: 'start', message: `compiling with ${driver.id}` });
+      compiled = await driver.compile(sketch.dir, board, { outputDir: path.join(work, 'out'), timeoutMs: opts.timeouts?.compile ?? 300_000, signal: opts.signal });
+    } catch (e) {
+      throw new DeployError('compile', (e as Error).message);
+    }
+    warnings.push(...compiled.warnings.map((w) => `${path.basename(w.file)}:${w.line}: ${w.message}`));
+    end(`flash ${compiled.sizes.flash} B, RAM ${compiled.sizes.ram} B`);
+
+    begin('size', 'checking the size against the board');
+    const problem = sizeProblem(compiled.sizes, compiled.limits, stackReserve);
+    if (problem) throw new DeployError('size', `model "${artifact.name}" does not fit the ${board.label}, nothing was uploaded: ${problem}`, { sizes: compiled.sizes, limits: compiled.limits, stackReserve });
+    end(`fits: flash ${compiled.sizes.flash}/${compiled.limits.flash} B, RAM ${compiled.sizes.ram}+${stackReserve}/${compiled.limits.ram} B`);
+
+    begin('upload', 'uploading');
+    let borrow;
+    try {
+      borrow = await opts.link.borrow('uploading');
+    } catch (e) {
+      throw new DeployError('upload', `cannot take the serial port for the upload: ${(e as Error).message}`);
+    }
+    let uploadedBytes: number | undefined;
+    try {
+      checkPort(borrow.path);
+      const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 120_000 });
+      uploadedBytes = up.bytes;
+    } catch (e) {
+      throw new DeployError('upload', (e as Error).message);
+    } finally {
+      await borrow.giveBack();
+    }
+    end(uploadedBytes === undefined ? 'uploaded' : `uploaded ${uploadedBytes} B`);
+
+    begin('verify', `waiting for the board to answer with model ${artifact.hash.slice(0, 12)}`);
+    const verifiedBy = await verifyHash(opts.link, artifact.hash, opts.timeouts?.verify ?? 20_000, opts.signal);
+    end('the board runs the model');
+    return {
+      model: artifact.name, hash: artifact.hash, board: board.id, driver: driver.id, mode, window: sketch.window, stride: sketch.stride,
+      sizes: compiled.sizes, limits: compiled.limits, stackReserve, uploadedBytes, verifiedBy, stageMs, warnings,
+    };
+  } catch (e) {
+    if (e instanceof DeployError) throw e;
+    throw new DeployError(current, (e as Error).message);
+  } finally {
+    if (!opts.keepBuild) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Waits for an announcement or result line carrying `hash`; asks again with '?' while waiting. */
+export async function verifyHash(link: DeviceLink, hash: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+  const waiter = new LineWaiter();
+  let other: string | null = null;
+  const stop = await link.listen(waiter.onLine);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    const matches = (l: string): boolean => {
+      const model = announcedModel(l);
+      if (model !== null) {
+        if (model === hash) return true;
+        other = model === '' ? 'a sketch without a model (the capture sketch?)' : `model ${model.slice(0, 12)}`;
+        return false;
+      }
+      const r = parseDeviceResult(l);
+      if (r) {
+        if (r.hash === hash) return true;
+        other = `model ${r.hash.slice(0, 12)}`;
+      }
+      return false;
+    };
+    let asked = 0;
+    while (Date.now() < deadline) {
+      const wait = Math.min(asked === 0 ? 2500 : 3000, deadline - Date.now());
+      const line = await waiter.next(matches, Math.max(1, wait), signal).catch((e: Error) => {
+        throw new DeployError('verify', e.message === 'cancelled' ? 'deploy cancelled while verifying' : e.message);
+      });
+      if (line !== null) return line;
+      asked++;
+      await link.write('?\n').catch(() => undefined);
+    }
+  } finally {
+    await stop();
+  }
+  throw new DeployError('verify', `the board did not answer with model ${hash.slice(0, 12)} within ${timeoutMs} ms${other ? `: it runs ${other}` : ''}; the upload may have failed or the board is not the one on this port`);
+}
