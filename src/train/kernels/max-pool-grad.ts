@@ -25,7 +25,9 @@ export function fastMaxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo | u
   const left = info.padInfo.left;
   const rowStride = inWidth * inChannels;
   // Overlapping windows add into one element: float64 sums in the stock order (ascending window row, then column).
-  const acc = new Float64Array(xVals.length);
+  // Without overlap each element gets at most one dy, so a float32 array holds the same result.
+  const overlap = strideHeight < filterHeight || strideWidth < filterWidth;
+  const acc = overlap ? new Float64Array(xVals.length) : new Float32Array(xVals.length);
   for (let b = 0; b < batchSize; ++b) {
     const xBatch = b * inHeight * rowStride;
     for (let yR = 0; yR < outHeight; ++yR) {
@@ -56,7 +58,7 @@ export function fastMaxPoolGrad(args: Parameters<KernelFunc>[0]): TensorInfo | u
       }
     }
   }
-  return backend.makeTensorInfo(input.shape, 'float32', Float32Array.from(acc));
+  return backend.makeTensorInfo(input.shape, 'float32', acc instanceof Float32Array ? acc : new Float32Array(acc));
 }
 
 /** A kernel config running the fast path, and `stock` for what the fast path does not support. */

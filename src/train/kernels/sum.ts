@@ -23,7 +23,7 @@ export function fastSum(args: Parameters<KernelFunc>[0]): TensorInfo | undefined
     for (let j = 0; j < inner; ++j) acc[j] += xVals[o + j];
   }
   const outShape = attrs.keepDims ? backend_util.expandShapeToKeepDim(x.shape.slice(axes.length), axes) : x.shape.slice(axes.length);
-  return backend.makeTensorInfo(outShape, 'float32', Float32Array.from(acc));
+  return backend.makeTensorInfo(outShape, 'float32', new Float32Array(acc));
 }
 
 /** A kernel config running the fast path, and `stock` for what the fast path does not support. */
