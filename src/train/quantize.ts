@@ -21,6 +21,8 @@ export type RangeMethod = 'minmax' | 'percentile';
 /** Calibration values of the model input and of every layer output (flattened over all windows). */
 export interface CalibrationTrace {
   input: Float32Array;
+  /** A fixed input range (the float model was trained on inputs clipped to it), instead of calibrating it. */
+  inputRange?: [number, number];
   layers: Float32Array[];
 }
 
@@ -75,7 +77,7 @@ function quantizeBias(bias: Float32Array, inScale: number, weightScales: number[
 /** Builds the int8 artifact of a float model from its calibration trace. */
 export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Array<LayerWeights | null>, trace: CalibrationTrace, method: RangeMethod, extra: Partial<Pick<Artifact, 'metrics' | 'training'>> = {}): Artifact {
   const shapes = layerShapes(spec);
-  const inRange = calibrationRange(trace.input, method);
+  const inRange = trace.inputRange ?? calibrationRange(trace.input, method);
   const inputQuant = activationQuant(inRange[0], inRange[1]);
   const layers: Layer[] = [];
   let inShape = spec.inputShape;

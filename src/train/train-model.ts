@@ -46,6 +46,8 @@ export interface TrainRequest {
   seed?: number;
   /** Windows of this group are kept out of training and reported as the test set. */
   holdoutGroup?: string;
+  /** Classifier: train and test on windows with these labels only (others are left out). */
+  labels?: string[];
   /** Anomaly: train on windows with this label only; other labels are scored as anomalies. */
   normalLabel?: string;
   epochs?: number;
@@ -84,9 +86,16 @@ async function loadRecords(req: TrainRequest): Promise<RecordLike[]> {
   }
 }
 
-/** float32 normalization exactly as quantizeInput applies it: n = fround(fround(x − mean) · scale). */
-function normalizeInto(x: readonly number[], mean: number[], scale: number[], out: Float32Array, offset: number): void {
-  for (let i = 0; i < x.length; i++) out[offset + i] = f(f(f(x[i]) - mean[i]) * scale[i]);
+/**
+ * Normalized inputs are clipped to ±INPUT_CLIP standard deviations, the int8 input range: the
+ * float model then sees what the int8 input can represent (the int8 clamp IS this clip), and
+ * heavy-tailed features (kurtosis) no longer stretch the input scale for all the others.
+ */
+const INPUT_CLIP = 8;
+
+/** float32 normalization exactly as quantizeInput applies it: n = fround(fround(x − mean) · scale), then the clip. */
+function normalizeInto(x: readonly number[], mean: number[], scale: number[], out: Float32Array, offset: number, clip = Infinity): void {
+  for (let i = 0; i < x.length; i++) out[offset + i] = Math.max(-clip, Math.min(clip, f(f(f(x[i]) - mean[i]) * scale[i])));
 }
 
 function fitNorm(vectors: number[][], perAxis: number | null): { mean: number[]; scale: number[] } {
@@ -139,6 +148,13 @@ export async function trainModel(req: TrainRequest, hooks: TrainHooks = {}): Pro
   warnings.push(...set.warnings);
 
   // 2. which windows train, which test
+  if (req.labels && kind === 'classifier') {
+    const keep = new Set(req.labels);
+    const present = new Set(set.windows.map((w) => w.label));
+    const missing = req.labels.filter((l) => !present.has(l));
+    if (missing.length) throw new TrainInputError(`label(s) ${missing.join(', ')} are not in the data (labels: ${[...present].join(', ')})`);
+    set.windows = set.windows.filter((w) => w.label !== undefined && keep.has(w.label));
+  }
   let trainWins: TrainingWindow[] = set.windows;
   let testWins: TrainingWindow[] = [];
   if (req.holdoutGroup !== undefined) {
@@ -175,9 +191,11 @@ export async function trainModel(req: TrainRequest, hooks: TrainHooks = {}): Pro
   const isRaw = Boolean(features.raw && !features.stats && !features.spectral);
   const norm = fitNorm(trainEx.map((e) => e.x), isRaw ? set.axes.length : null);
   const width = spec.inputShape.reduce((a, b) => a * b, 1);
+  // k-means distances need the unclipped input: its range is calibrated instead.
+  const clip = kind === 'classifier' ? INPUT_CLIP : Infinity;
   const pack = (ex: Example[]): { x: Float32Array; y: Int32Array; n: number } => {
     const x = new Float32Array(ex.length * width);
-    ex.forEach((e, i) => normalizeInto(e.x, norm.mean, norm.scale, x, i * width));
+    ex.forEach((e, i) => normalizeInto(e.x, norm.mean, norm.scale, x, i * width, clip));
     return { x, y: Int32Array.from(ex.map((e) => Math.max(0, e.label))), n: ex.length };
   };
 
@@ -235,10 +253,9 @@ export async function trainModel(req: TrainRequest, hooks: TrainHooks = {}): Pro
     progress({ phase: 'quantizing' });
     const calib = evenSample(trainEx, 400);
     const calibPacked = pack(calib);
-    const trace: CalibrationTrace = tf.tidy(() => {
-      const outs = model.forward(tf.tensor(calibPacked.x, [calib.length, ...spec.inputShape]), true);
-      return { input: calibPacked.x, layers: outs.map((t) => t.dataSync() as Float32Array) };
-    });
+    const traceLayers = tf.tidy(() => model.forward(tf.tensor(calibPacked.x, [calib.length, ...spec.inputShape]), true).map((o) => o.dataSync() as Float32Array));
+    const trace: CalibrationTrace = { input: calibPacked.x, layers: traceLayers };
+    if (kind === 'classifier') trace.inputRange = [-INPUT_CLIP, INPUT_CLIP];
     const frame: ArtifactFrame = {
       name: req.name, kind, labels, window: { length, axes: set.axes, rateHz: set.rate },
       features: asJson(features), normalization: norm,
