@@ -2,11 +2,12 @@
  * The `tinyml` command line: the same engine as the nodes, for scripts and CI pipelines.
  * Exit status: 0 success, 1 user error (one line naming the problem), 2 internal fault.
  */
-import { listBoards } from '../boards/profiles';
 import { importCommand } from './commands/import';
 import { evalCommand } from './commands/eval';
 import { exportCommand } from './commands/export';
 import { trainCommand } from './commands/train';
+import { boardsCommand } from './commands/boards';
+import { deployCommand } from './commands/deploy';
 
 export class UsageError extends Error {}
 
@@ -17,14 +18,8 @@ const COMMANDS: Record<string, Command> = {
   eval: (args, out) => evalCommand(args, out),
   export: (args, out) => exportCommand(args, out),
   train: (args, out) => trainCommand(args, out),
-  boards: async (args, out) => {
-    const boards = listBoards();
-    if (args.includes('--json')) {
-      out.write(JSON.stringify(boards, null, 2) + '\n');
-      return;
-    }
-    for (const b of boards) out.write(`${b.id.padEnd(14)} ${b.label}\n`);
-  },
+  deploy: (args, out) => deployCommand(args, out),
+  boards: (args, out) => boardsCommand(args, out),
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {

@@ -12,6 +12,8 @@ import { Artifact, elements } from '../model/artifact';
 import { packageRoot } from '../toolchain/build-paths';
 import { generateCModel } from './c-model';
 import { FEATURES_CONFIG_HEADER, generateFeatureHeader } from './c-features';
+// A cycle (arduino-library imports this file) that CommonJS resolves: both use each other only at call time.
+import { generateArduinoLibrary } from './arduino-library';
 
 export const SKETCH_NAME = 'tinyml_infer';
 
@@ -217,4 +219,15 @@ export function generateInferenceSketch(artifact: Artifact, outDir: string, opts
   write(model.fileName, model.source);
   write('tml_infer_config.h', config);
   return { dir, files, window, stride, axes: modelAxes.slice(), mode, hash: artifact.hash, notes };
+}
+
+/**
+ * For `tinyml export MODEL --sketch DIR --board NAME`: writes `DIR/tinyml_infer/` (open it in the
+ * Arduino IDE or build it with arduino-cli) and the same as a library, `DIR/TinyMLFlow_<model>/`.
+ * Returns the folders written. Throws SketchError with a message naming the problem.
+ */
+export function exportSketch(artifact: Artifact, dir: string, opts: SketchOptions): { sketchDir: string; libraryDir: string; notes: string[] } {
+  const sketch = generateInferenceSketch(artifact, dir, opts);
+  const lib = generateArduinoLibrary(artifact, dir, opts);
+  return { sketchDir: sketch.dir, libraryDir: lib.dir, notes: sketch.notes };
 }
