@@ -64,4 +64,23 @@ describe('tinyml-capture on the emulated Uno (capture sketch, Node-RED runtime)'
     assert.ok(last.rate !== null && Math.abs(last.rate - 100) < 2, `estimated rate ${last.rate}`);
     assert.ok(msgs.every((m) => m.segment === msgs[0].segment), 'no gaps in a healthy stream');
   });
+  it('measures the sketch rate within 1% over 10 s of emulated time (1000 samples at 100 Hz)', async () => {
+    const flow: NodeDef[] = [
+      { id: 'b1', type: 'tinyml-board', name: 'emulated', boardType: 'uno', path: link, baud: 115200 },
+      { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ] as NodeDef[];
+    await helper.load([boardModule, captureModule], flow);
+    const msgs: CaptureMsg[] = [];
+    (helper.getNode('out') as HelperNode).on('input', (msg: never) => { msgs.push(msg as CaptureMsg); });
+    // The sketch's timer makes exactly 100 samples per emulated second: sample 1000 ends second 10.
+    await waitFor(() => msgs.length >= 1001, 40_000, '1001 samples (10 s of emulated time)');
+    const run = msgs.slice(0, 1001);
+    assert.ok(run.every((m, i) => i === 0 || (m.seq === run[i - 1].seq + 1 && m.segment === run[0].segment)), 'one unbroken segment');
+    const last = run[1000];
+    assert.ok(last.rate !== null && Math.abs(last.rate - 100) <= 1, `capture node's estimate ${last.rate} Hz after 10 s, sketch rate 100 Hz`);
+    // Every estimate the node sent in the last 5 s is within 1% too, not only the final one.
+    const late = run.slice(500).map((m) => m.rate as number);
+    assert.ok(late.every((r) => Math.abs(r - 100) <= 1), `estimates from 5 s to 10 s range ${Math.min(...late)}..${Math.max(...late)} Hz`);
+  });
 });
