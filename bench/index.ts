@@ -9,6 +9,7 @@ import { benchCaptureParser } from './capture-parser';
 import { benchDataset } from './dataset';
 import { benchDsp } from './dsp';
 import { benchInt8 } from './int8';
+import { benchKernels } from './kernels';
 import { benchSim } from './sim';
 
 const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
@@ -17,6 +18,7 @@ const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   dsp: [benchDsp],
   int8: [benchInt8],
   sim: [benchSim],
+  kernels: [benchKernels],
 };
 
 function targetText(row: BenchRow): string {
