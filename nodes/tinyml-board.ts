@@ -12,6 +12,9 @@ import { readLongCsv } from '../src/io/long-csv';
 import { listPorts, validatePortPath } from '../src/serial/port-list';
 import { PortHandle, PortStatus, PortSubscriber, sharedSerialPool } from '../src/serial/serial-pool';
 import { ReplayDevice } from '../src/virtual/replay-device';
+import { EmulatedUno } from '../src/virtual/emulated-uno';
+import { buildCaptureFirmware } from '../src/virtual/capture-firmware';
+import { buildOptiboot } from '../src/toolchain/optiboot';
 import { packExamplesDataDir, resolveReplayFile } from '../src/virtual/replay-file';
 import type { BoardListener, BoardNode } from './board-api';
 import type { Node, NodeAPI, NodeDef } from './red-types';
@@ -57,9 +60,9 @@ function packDataDir(settings: NodeAPI['settings']): string {
   return path.join(settings.userDir ?? path.join(os.homedir(), '.node-red'), 'tinyml');
 }
 
-/** Where a replay board's pty link lives: stable across restarts, and a valid port path. */
-function replayLinkPath(settings: NodeAPI['settings'], id: string): string {
-  const name = `replay-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+/** Where a virtual board's pty link lives: stable across restarts, and a valid port path. */
+function replayLinkPath(settings: NodeAPI['settings'], id: string, kind: 'replay' | 'emulated-uno' = 'replay'): string {
+  const name = `${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const preferred = path.join(packDataDir(settings), 'dev', name);
   return validatePortPath(preferred) === null ? preferred : path.join(os.tmpdir(), 'tinyml-dev', name);
 }
@@ -74,7 +77,7 @@ export = function register(RED: NodeAPI): void {
     const listeners = new Set<BoardListener>();
     let status: PortStatus = { state: 'connecting' };
     let handle: PortHandle | null = null;
-    let device: ReplayDevice | null = null;
+    let device: ReplayDevice | EmulatedUno | null = null;
     let portPath: string | null = null;
     let closed = false;
     const boardType: BoardId = isBoardId(def.boardType) ? def.boardType : 'uno';
@@ -128,6 +131,20 @@ export = function register(RED: NodeAPI): void {
           data, rate: rate > 0 ? rate : undefined, speed: num(def.replaySpeed, 1), loop: def.replayLoop !== false,
           link: replayLinkPath(RED.settings, def.id), board: 'replay',
         });
+        const p = await device.start();
+        if (closed) return;
+        open(p);
+      })().catch((err: unknown) => fail(`${boardName}: ${err instanceof Error ? err.message : String(err)}`));
+    } else if (boardType === 'emulated-uno') {
+      // An ATmega328P in simavr behind a pty, with optiboot: it resets when the port opens and
+      // keeps its flash across resets, so deploy's avrdude programs it like a real Uno. It starts
+      // with the capture sketch (100 Hz synthetic sensor).
+      starting = (async () => {
+        const [bootloader, capture] = await Promise.all([buildOptiboot(), buildCaptureFirmware({ rateHz: 100 })]);
+        if (closed) return;
+        const link = replayLinkPath(RED.settings, def.id, 'emulated-uno');
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        device = new EmulatedUno({ bootloader, firmware: capture.hexPath, link });
         const p = await device.start();
         if (closed) return;
         open(p);
