@@ -40,8 +40,14 @@ export function recordsFromLongCsv(text: string, o: LongCsvImportOptions): LongC
   const groupCol = o.group ?? segment[0];
   const withGroup = groupCol !== undefined && !segment.includes(groupCol) ? [...segment, groupCol] : segment;
   // The group column is read as an extra segment column: a group change also ends a recording.
-  const csv = readLongCsv(text, { axes: o.axes, label: o.label, segment: withGroup, time: o.time });
   const warnings: string[] = [];
+  // Edge Impulse's CSV format: a first column named "timestamp", in ms. Without --time it would
+  // otherwise be taken for a sensor axis.
+  if (o.time === undefined && firstHeaderCell(text) === 'timestamp' && !(o.axes ?? []).includes('timestamp')) {
+    o = { ...o, time: 'timestamp' };
+    warnings.push("took the first column 'timestamp' as the sample time in ms (Edge Impulse CSV format); give --time to choose another");
+  }
+  const csv = readLongCsv(text, { axes: o.axes, label: o.label, segment: withGroup, time: o.time });
   const scale = MS_PER_UNIT[o.timeUnit ?? 'ms'];
   let rate: number | null = o.rate ?? null;
   if (rate === null && o.time !== undefined) {
@@ -69,4 +75,11 @@ export function recordsFromLongCsv(text: string, o: LongCsvImportOptions): LongC
   });
   if (records.length === 0) warnings.push('the file holds no data rows');
   return { records, axes, columns: csv.axes, rate, warnings };
+}
+
+/** The first header field, unquoted and trimmed ('' when the file is empty). */
+function firstHeaderCell(text: string): string {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const m = /^"?([^",\r\n]*)"?/.exec(text.slice(start, start + 256));
+  return m ? m[1].trim() : '';
 }

@@ -4,6 +4,7 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import { main } from '../../src/cli/main';
+import { recordsFromLongCsv } from '../../src/dataset/import-long-csv';
 import { DatasetStore } from '../../src/dataset/store';
 import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 
@@ -58,6 +59,19 @@ describe('tinyml import', () => {
     const appended = await run(['import', csv, '--out', 'small', '--segment', 'session', '--label', 'label', '--rate', '50', '--data-dir', base, '--append']);
     assert.strictEqual(appended.code, 0, appended.err);
     assert.match(appended.out, /imported 3 recordings .*rate 50 Hz\): wave 4, idle 2/);
+  });
+
+  it("reads Edge Impulse's CSV format: the first column 'timestamp' is the time in ms, not an axis", () => {
+    const text = 'timestamp,accX,accY,accZ\r\n0,4.22,1.88,-16.89\r\n16,4.47,2.00,-17.88\r\n32,4.31,2.49,-18.92\r\n48,4.64,2.95,-18.53\r\n';
+    const r = recordsFromLongCsv(text, {});
+    assert.deepStrictEqual(r.columns, ['accX', 'accY', 'accZ']);
+    assert.strictEqual(r.rate, 62.5);
+    assert.deepStrictEqual(r.records[0].data[1], [4.47, 2, -17.88]);
+    assert.match(r.warnings.join('\n'), /took the first column 'timestamp' as the sample time in ms/);
+    // An explicit choice wins: a 'timestamp' named as an axis stays an axis.
+    const asAxis = recordsFromLongCsv(text, { axes: ['timestamp', 'accX'] });
+    assert.deepStrictEqual(asAxis.columns, ['timestamp', 'accX']);
+    assert.strictEqual(asAxis.rate, null);
   });
 
   it('exits 1 with one line naming the problem', async () => {
