@@ -8,6 +8,7 @@ import path from 'path';
 import { acquireDataset, listDatasets, releaseDataset, DatasetStore, type NewRecord } from '../src/dataset/store';
 import { datasetNameProblem } from '../src/dataset/dataset-name';
 import { recordsToCsv, recordsToJson } from '../src/dataset/export';
+import { recordsFromLongCsv, type LongCsvImportOptions } from '../src/dataset/import-long-csv';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
 
@@ -21,6 +22,41 @@ interface DatasetDef extends NodeDef {
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isRow = (r: unknown): r is number[] => Array.isArray(r) && r.every(isNum);
+
+/** Recordings appended per write + fdatasync by the import command (as `tinyml import` does). */
+const IMPORT_BATCH = 256;
+
+/** `msg.import` -> import options; throws naming the field that is wrong. */
+function importOptionsOf(v: unknown): LongCsvImportOptions {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`dataset: msg.import must be an object of options, got ${describe(v)}`);
+  const o = v as Record<string, unknown>;
+  const known = ['label', 'segment', 'axes', 'rate', 'time', 'timeUnit', 'group'];
+  const unknown = Object.keys(o).find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new Error(`dataset: msg.import.${unknown} is not an import option (use ${known.join(', ')})`);
+  const str = (k: string): string | undefined => {
+    if (o[k] === undefined || o[k] === '') return undefined;
+    if (typeof o[k] !== 'string') throw new Error(`dataset: msg.import.${k} must be a column name, got ${describe(o[k])}`);
+    return o[k] as string;
+  };
+  const cols = (k: string): string[] | undefined => {
+    const x = o[k];
+    if (x === undefined || x === '') return undefined;
+    if (typeof x === 'string') return x.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    if (Array.isArray(x) && x.every((c) => typeof c === 'string')) return x as string[];
+    throw new Error(`dataset: msg.import.${k} must be column names (a list or "a,b,c"), got ${describe(x)}`);
+  };
+  const out: LongCsvImportOptions = { label: str('label'), segment: cols('segment'), axes: cols('axes'), time: str('time'), group: str('group') };
+  if (o.rate !== undefined) {
+    if (!isNum(o.rate) || o.rate <= 0) throw new Error(`dataset: msg.import.rate must be a sample rate in Hz above 0, got ${describe(o.rate)}`);
+    out.rate = o.rate;
+  }
+  if (o.timeUnit !== undefined) {
+    if (o.timeUnit !== 's' && o.timeUnit !== 'ms' && o.timeUnit !== 'us') throw new Error(`dataset: msg.import.timeUnit must be "s", "ms" or "us", got ${describe(o.timeUnit)}`);
+    out.timeUnit = o.timeUnit;
+  }
+  return out;
+}
 
 /** A short description of a bad value for error messages. */
 function describe(v: unknown): string {
@@ -154,6 +190,14 @@ export = function register(RED: NodeAPI): void {
           return { ...msg, payload: { cleared: true }, counts: s.counts() };
         case 'counts':
           return { ...msg, payload: s.counts(), total: s.count };
+        case 'import': {
+          // Long-format CSV text (a file-in node's output, Edge Impulse's CSV export): one raw recording per segment.
+          if (typeof msg.payload !== 'string') throw new Error(t('error.importPayload', { type: describe(msg.payload) }));
+          const imported = recordsFromLongCsv(msg.payload, importOptionsOf(msg.import));
+          for (const w of imported.warnings) node.warn(`dataset "${name}": import: ${w}`);
+          for (let i = 0; i < imported.records.length; i += IMPORT_BATCH) await s.append(imported.records.slice(i, i + IMPORT_BATCH));
+          return { ...msg, payload: { imported: imported.records.length, axes: imported.axes, rate: imported.rate }, counts: s.counts() };
+        }
         case 'export': {
           const records = await s.readAll();
           if (msg.format === 'json') return { ...msg, payload: recordsToJson(name, records), filename: `${name}.json` };

@@ -117,6 +117,33 @@ describe('tinyml-dataset node (Node-RED runtime)', () => {
     assert.match(String(errors[1]), /unknown msg.command "frobnicate"/);
   });
 
+  it('imports long-format CSV text by command (one recording per segment) and names a bad option', async () => {
+    await helper.load(datasetModule, flow());
+    const d = helper.getNode('d1') as HelperNode;
+    const out = collect(helper.getNode('out') as HelperNode);
+    const errors: unknown[] = [];
+    d.on('call:error', ((call: { args: unknown[] }) => { errors.push(call.args[0]); }) as (arg: never) => void);
+    const csv = 'subject,gesture,t_ms,ax_g,ay_g\nR01,punch,0,1,2\nR01,punch,10,3,4\nR01,flex,0,5,6\nR02,flex,0,7,8\nR02,flex,10,9,10\n';
+    d.receive({ command: 'import', payload: csv, import: { label: 'gesture', segment: 'subject,gesture', group: 'subject', time: 't_ms' } });
+    await waitFor(() => out.length === 1, 'import reply');
+    assert.deepStrictEqual(out[0].payload, { imported: 3, axes: ['ax', 'ay'], rate: 100 });
+    assert.deepStrictEqual(out[0].counts, { punch: 1, flex: 2 });
+    const s = await DatasetStore.open(path.join(userDir, 'tinyml', 'datasets'), 'gest', { readOnly: true });
+    const recs = await s.readAll();
+    assert.deepStrictEqual(recs.map((r) => [r.kind, r.label, r.group, r.data]), [
+      ['recording', 'punch', 'R01', [[1, 2], [3, 4]]],
+      ['recording', 'flex', 'R01', [[5, 6]]],
+      ['recording', 'flex', 'R02', [[7, 8], [9, 10]]],
+    ]);
+    d.receive({ command: 'import', payload: csv, import: { lable: 'gesture' } });
+    d.receive({ command: 'import', payload: { file: 'x.csv' } });
+    d.receive({ command: 'import', payload: csv, import: { time: 'when' } });
+    await waitFor(() => errors.length === 3, 'three refused imports');
+    assert.match(String(errors[0]), /msg\.import\.lable is not an import option/);
+    assert.match(String(errors[1]), /needs the CSV text in msg\.payload .* got object/);
+    assert.match(String(errors[2]), /the time column 'when' is not in the header/);
+  });
+
   it('lists the datasets and their counts for the editor', async () => {
     await helper.load(datasetModule, flow());
     const d = helper.getNode('d1') as HelperNode;
