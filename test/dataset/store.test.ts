@@ -31,11 +31,26 @@ describe('dataset store', () => {
   });
 
   it('refuses dataset names that could leave the base folder', () => {
-    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(65), 'sp ace', '/abs']) {
-      assert.ok(datasetNameProblem(bad), `accepted ${JSON.stringify(bad)}`);
+    // Odd unicode: fullwidth solidus and dot, division slash, NUL, right-to-left override, combining marks, Windows separators.
+    const odd = ['\uff0e\uff0e\uff0fx', 'a\u2215b', 'a\u0000b', '\u202egnp.exe', 'cafe\u0301', 'a\\b', '..\\x', 'C:x'];
+    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(65), 'sp ace', '/abs', '/etc/passwd', ...odd]) {
+      assert.match(datasetNameProblem(bad) ?? '', /dataset name/, `accepted ${JSON.stringify(bad)}`);
       assert.throws(() => datasetDir(base, bad));
     }
     assert.strictEqual(datasetNameProblem('gestures_v1.2-a'), null);
+  });
+
+  it('refuses a dataset folder that is a symbolic link leading outside the base folder', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-outside-'));
+    try {
+      fs.mkdirSync(base, { recursive: true });
+      fs.writeFileSync(path.join(outside, 'records.jsonl'), '');
+      fs.symlinkSync(outside, path.join(base, 'evil'), 'dir');
+      await assert.rejects(DatasetStore.open(base, 'evil'), /resolves outside .*: refusing to use it/);
+      assert.deepStrictEqual(fs.readdirSync(outside), ['records.jsonl'], 'nothing written outside');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('appends, counts per label, reloads, deletes the last record with a tombstone and clears atomically', async () => {
