@@ -82,7 +82,7 @@ describe('serial pool (real serialport over a pty)', function () {
     const rb = recorder();
     a.subscribe(ra.sub);
     b.subscribe(rb.sub);
-    await waitFor(() => a.status.state === 'connected', 3000, 'connected');
+    await waitFor(() => dev.isOpen && a.status.state === 'connected', 10000, 'connected and seen by the device');
     dev.write('\n7,8\n');
     await waitFor(() => ra.lines.length === 1 && rb.lines.length === 1, 3000, 'both users get the line');
     await a.release();

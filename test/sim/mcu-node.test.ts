@@ -6,7 +6,7 @@
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
-import { helper, NodeModule } from '../support/node-helper';
+import { helper, initHelper, NodeModule } from '../support/node-helper';
 import { buildModel, denseModel } from '../support/tflite-models';
 import { tempDir } from '../support/tflite-readers';
 import { simulate } from '../../src/mcu/simulate';
@@ -14,7 +14,7 @@ import { simulate } from '../../src/mcu/simulate';
 const mcuNode = require('../../nodes/tinyml-mcu') as NodeModule;
 
 const userDir = tempDir('tml-mcu-node-');
-helper.init(require.resolve('node-red'), { userDir });
+initHelper();
 
 interface Payload { label: string; scores: number[]; raw: number[]; latencyMs: number; ramBytes: number; flashBytes: number; fits: boolean; board: string }
 
@@ -24,6 +24,8 @@ describe('tinyml-mcu node', function () {
     fs.writeFileSync(path.join(userDir, 'tinyml', 'models', 'dense.json'), JSON.stringify(denseModel()));
   });
   beforeEach(function (done) {
+    // Settings per test: the helper is one object shared by every test file.
+    helper.settings({ userDir });
     helper.startServer(done);
   });
   afterEach(async function () {
