@@ -14,6 +14,7 @@ import { generateInferenceSketch, SketchOptions, SketchSensor } from '../codegen
 import { CompiledSketch, chooseDriver, sizeProblem, SketchSizes, ToolchainDriver } from '../toolchain/driver';
 import { ArduinoCliDriver } from '../toolchain/arduino-cli';
 import { DebianAvrDriver } from '../toolchain/debian-avr';
+import { CompileError } from '../toolchain/compiler-diagnostics';
 import { DeviceLink, LineWaiter } from './device-link';
 import { announcedModel, parseDeviceResult } from './device-result';
 import { boardFor, checkPort } from './validate';
@@ -120,7 +121,10 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
       opts.onProgress?.({ stage: 'compile', state: 'start', message: `compiling with ${driver.id}` });
       compiled = await driver.compile(sketch.dir, board, { outputDir: path.join(work, 'out'), timeoutMs: opts.timeouts?.compile ?? 300_000, signal: opts.signal });
     } catch (e) {
-      throw new DeployError('compile', (e as Error).message);
+      const overflow = e instanceof CompileError ? linkerOverflow(e.output, board.flashBytes, board.sramBytes, board.label, artifact.name) : null;
+      if (overflow) throw new DeployError('size', overflow.message, { sizes: overflow.sizes, limits: { flash: board.flashBytes, ram: board.sramBytes }, stackReserve });
+      // Paths relative to the sketch folder: the build folder is removed when deploy ends.
+      throw new DeployError('compile', (e as Error).message.split(`${sketch.dir}${path.sep}`).join(''));
     }
     warnings.push(...compiled.warnings.map((w) => `${path.basename(w.file)}:${w.line}: ${w.message}`));
     end(`flash ${compiled.sizes.flash} B, RAM ${compiled.sizes.ram} B`);
@@ -140,10 +144,11 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
     let uploadedBytes: number | undefined;
     try {
       checkPort(borrow.path);
-      const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 120_000 });
+      const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 60_000 });
       uploadedBytes = up.bytes;
     } catch (e) {
-      throw new DeployError('upload', (e as Error).message);
+      const text = (e as Error).message;
+      throw new DeployError('upload', text.includes(borrow.path) ? text : `upload to '${borrow.path}' failed: ${text}`);
     } finally {
       await borrow.giveBack();
     }
@@ -162,6 +167,27 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
   } finally {
     if (!opts.keepBuild) fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The linker refusing an image larger than the chip ("region `text' overflowed by N bytes", GNU ld)
+ * is a size refusal too: turned into one with the numbers.
+ */
+export function linkerOverflow(output: string, flash: number, ram: number, boardLabel: string, model: string): { message: string; sizes: SketchSizes } | null {
+  const text = /region [`'"]?text[`'"]? overflowed by (\d+) bytes/.exec(output);
+  const data = /region [`'"]?data[`'"]? overflowed by (\d+) bytes/.exec(output);
+  if (!text && !data) return null;
+  const problems: string[] = [];
+  const sizes: SketchSizes = { flash: 0, ram: 0 };
+  if (text) {
+    sizes.flash = flash + Number(text[1]);
+    problems.push(`flash: the sketch needs ${sizes.flash} bytes, the chip has ${flash} (${text[1]} too many, the linker refused it)`);
+  }
+  if (data) {
+    sizes.ram = ram + Number(data[1]);
+    problems.push(`RAM: globals need ${sizes.ram} bytes, the chip has ${ram} (${data[1]} too many, the linker refused it)`);
+  }
+  return { message: `model "${model}" does not fit the ${boardLabel}, nothing was uploaded: ${problems.join('; ')}`, sizes };
 }
 
 /** Waits for an announcement or result line carrying `hash`; asks again with '?' while waiting. */

@@ -96,7 +96,7 @@ export function oversizedModel(): Artifact {
   const base = deployTestModel({ name: 'too_big' });
   const plan = planFeatures(FEATURES, { windowLength: WINDOW, axes: AXES, rate: RATE });
   const nIn = plan.names.length;
-  const hidden = 2000;
+  const hidden = 1000;
   const r = rng(3);
   const w1 = new Int8Array(hidden * nIn).map(() => Math.round((r() * 2 - 1) * 100));
   const w2 = new Int8Array(3 * hidden).map(() => Math.round((r() * 2 - 1) * 100));

@@ -1,0 +1,140 @@
+/**
+ * What deploy refuses and how it fails: a compile error names file and line; a model that does not
+ * fit is refused with the numbers before the port is even borrowed; a port that vanishes during the
+ * upload is given back and the error names the upload; injection attempts in board, FQBN, port and
+ * model name fields are rejected before any tool runs.
+ */
+import assert from 'assert';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { PassThrough } from 'stream';
+import { getBoard } from '../../src/boards/profiles';
+import { main } from '../../src/cli/main';
+import { deployModel, DeployError } from '../../src/deploy/deploy';
+import { DeviceLink } from '../../src/deploy/device-link';
+import { checkPort, validateFqbn, boardFor, insideFolder } from '../../src/deploy/validate';
+import { validateArtifact } from '../../src/model/artifact';
+import { DebianAvrDriver } from '../../src/toolchain/debian-avr';
+import { ToolchainDriver } from '../../src/toolchain/driver';
+import { buildOptiboot } from '../../src/toolchain/optiboot';
+import { EmulatedUno } from '../../src/virtual/emulated-uno';
+import { requireAvrTools } from '../support/emulator';
+import { requireTool } from '../support/tools';
+import { deployTestModel, oversizedModel } from './deploy-fixtures';
+
+/** A link that records what deploy did with the port. */
+function recordingLink(portPath: string): DeviceLink & { borrowed: number; givenBack: number } {
+  const link = {
+    borrowed: 0,
+    givenBack: 0,
+    borrow: async () => {
+      link.borrowed++;
+      return { path: portPath, giveBack: async () => { link.givenBack++; } };
+    },
+    listen: async () => async () => undefined,
+    write: async () => undefined,
+  };
+  return link;
+}
+
+describe('deploy: refusals and failures', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => {
+    requireAvrTools();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-deploy-fail-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('surfaces a compile error with the file and line, and uploads nothing', async () => {
+    const debian = new DebianAvrDriver();
+    // The real compiler on a real error: the generated sketch gets one broken line appended.
+    let expectedLine = 0;
+    const broken: ToolchainDriver = {
+      id: 'debian-avr', status: () => debian.status(), supports: (b) => debian.supports(b), upload: (...a) => debian.upload(...a),
+      compile: (sketchDir, board, opts) => {
+        const ino = path.join(sketchDir, 'tinyml_infer.ino');
+        const lines = fs.readFileSync(ino, 'utf8').split('\n').length;
+        fs.appendFileSync(ino, 'static int tml_broken = undefined_thing;\n');
+        expectedLine = lines;
+        return debian.compile(sketchDir, board, opts);
+      },
+    };
+    const link = recordingLink('/dev/ttyNOPE0');
+    await assert.rejects(deployModel(deployTestModel(), { board: 'uno', link, workRoot: path.join(dir, 'w1'), drivers: [broken] }), (e: Error) => {
+      assert.ok(e instanceof DeployError);
+      assert.strictEqual(e.stage, 'compile');
+      assert.match(e.message, new RegExp(`^tinyml_infer\\.ino:${expectedLine}:\\d+: error: .undefined_thing. was not declared`, 'm'));
+      return true;
+    });
+    assert.strictEqual(link.borrowed, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w1')), [], 'build folder cleaned up');
+  });
+
+  it('refuses a model that does not fit before borrowing the port, with the numbers', async () => {
+    const link = recordingLink('/dev/ttyNOPE0');
+    await assert.rejects(deployModel(oversizedModel(), { board: 'uno', link, workRoot: path.join(dir, 'w2'), drivers: [new DebianAvrDriver()] }), (e: Error) => {
+      assert.ok(e instanceof DeployError);
+      assert.strictEqual(e.stage, 'size');
+      assert.match(e.message, /does not fit the Arduino Uno, nothing was uploaded: flash: the sketch needs \d+ bytes, the chip has 32768 \(\d+ too many/);
+      assert.ok(e.sizes && e.sizes.sizes.flash > 32768, JSON.stringify(e.sizes));
+      return true;
+    });
+    assert.strictEqual(link.borrowed, 0);
+  });
+
+  it('gives the port back and names the upload when the port vanishes during the upload', async () => {
+    requireTool('avrdude', 'avrdude');
+    const boot = await buildOptiboot();
+    const uno = new EmulatedUno({ bootloader: boot, link: path.join(dir, 'ttyGONE') });
+    const port = await uno.start();
+    const link = recordingLink(port);
+    let killed = false;
+    try {
+      await assert.rejects(deployModel(deployTestModel(), {
+        board: 'emulated-uno', link, workRoot: path.join(dir, 'w3'), drivers: [new DebianAvrDriver()], timeouts: { upload: 15_000 },
+        onProgress: (p) => {
+          if (p.stage === 'upload' && p.state === 'start') setTimeout(() => { killed = true; void uno.stop(); }, 1200);
+        },
+      }), (e: Error) => {
+        assert.ok(e instanceof DeployError, String(e));
+        assert.strictEqual(e.stage, 'upload');
+        assert.match(e.message, /upload to '.*ttyGONE' failed/);
+        return true;
+      });
+    } finally {
+      await uno.stop();
+    }
+    assert.ok(killed, 'the port vanished during the upload');
+    assert.strictEqual(link.borrowed, 1);
+    assert.strictEqual(link.givenBack, 1, 'the port was given back');
+  });
+
+  it('rejects injection attempts in board, FQBN, port, folder and model name fields', async () => {
+    for (const bad of ['/dev/ttyUSB0; rm -rf /', '--config=x', '../../etc/passwd', '/dev/../etc/passwd', '/dev/tty$(reboot)', '/dev/-x', 'COM3']) {
+      assert.throws(() => checkPort(bad), Error, bad);
+    }
+    for (const bad of ['uno; rm -rf /', '--config=x', 'arduino:avr', 'arduino:avr:uno;reboot', 'arduino:avr:uno:cpu=$(x)', '-arduino:avr:uno', 'a:b:c:k=v,--x=y']) {
+      assert.notStrictEqual(validateFqbn(bad), null, bad);
+    }
+    assert.strictEqual(validateFqbn(getBoard('nano').fqbn), null);
+    for (const bad of ['uno; rm -rf /', '--config=x', '../../etc']) assert.throws(() => boardFor(bad), /unknown board/);
+    assert.throws(() => insideFolder('/tmp/tinyml/build', '../../etc'), /outside the folder/);
+    const a = JSON.parse(JSON.stringify(deployTestModel())) as Record<string, unknown>;
+    for (const name of ['x"; system("rm -rf /"); "', '../../etc', '--config=x']) {
+      assert.throws(() => validateArtifact({ ...a, name }, { checkHash: false }), /name/);
+    }
+    // The command line refuses before touching anything (exit status 1, one line).
+    const model = path.join(dir, 'm.json');
+    fs.writeFileSync(model, JSON.stringify(deployTestModel()));
+    for (const args of [['--board', 'uno; rm -rf /', '--port', '/dev/ttyUSB0'], ['--board', 'uno', '--port', '--config=x'], ['--board', 'uno', '--port', '../../etc']]) {
+      const err = new PassThrough();
+      let text = '';
+      err.on('data', (c: Buffer) => { text += c.toString(); });
+      const code = await main(['deploy', model, ...args], new PassThrough(), err);
+      assert.strictEqual(code, 1, `${args.join(' ')}: ${text}`);
+      assert.match(text, /^tinyml: deploy: /);
+    }
+  });
+});
