@@ -11,6 +11,7 @@ import { benchDsp } from './dsp';
 import { benchInt8 } from './int8';
 import { benchKernels } from './kernels';
 import { benchSim } from './sim';
+import { benchTrain } from './train';
 
 const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   capture: [benchCaptureParser, benchCaptureNode],
@@ -19,6 +20,7 @@ const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   int8: [benchInt8],
   sim: [benchSim],
   kernels: [benchKernels],
+  train: [benchTrain],
 };
 
 function targetText(row: BenchRow): string {

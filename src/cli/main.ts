@@ -11,15 +11,16 @@ import { deployCommand } from './commands/deploy';
 
 export class UsageError extends Error {}
 
-type Command = (args: string[], out: NodeJS.WritableStream) => Promise<void>;
+/** A command writes results to `out` and progress to `err`. */
+type Command = (args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
-  import: (args, out) => importCommand(args, out),
-  eval: (args, out) => evalCommand(args, out),
-  export: (args, out) => exportCommand(args, out),
-  train: (args, out) => trainCommand(args, out),
-  deploy: (args, out) => deployCommand(args, out),
-  boards: (args, out) => boardsCommand(args, out),
+  import: importCommand,
+  train: trainCommand,
+  eval: evalCommand,
+  export: exportCommand,
+  deploy: deployCommand,
+  boards: boardsCommand,
 };
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -27,7 +28,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const command = name ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`usage: tinyml <${Object.keys(COMMANDS).join('|')}> [options]`);
-    await command(rest, out);
+    await command(rest, out, err);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
