@@ -1,0 +1,78 @@
+/**
+ * Float operations one window costs in the C twin (firmware/arduino/tinyml_dsp/tml_features.c,
+ * tml_dsp.c), counted from its source per block: the floor a chip without an FPU pays in
+ * soft-float calls, against which the measured cycles per window are reported (bench/dsp.ts).
+ * sqrt and log10 count as one operation each (they are our own routines of a few float steps),
+ * so the floor is if anything low. Integer index arithmetic and table reads are not counted.
+ */
+import type { FeaturePlan } from './feature-pipeline';
+
+export interface FloatOpCount {
+  /** additions and subtractions */
+  add: number;
+  mul: number;
+  div: number;
+  /** comparisons of floats (min, max, sign, mean crossings) */
+  cmp: number;
+  sqrt: number;
+  log10: number;
+  total: number;
+}
+
+/** Float operations per window of `plan` in the C twin (the steady-state filter start excluded). */
+export function featureFloatOps(plan: FeaturePlan): FloatOpCount {
+  const L = plan.shape.windowLength;
+  const A = plan.shape.axes.length;
+  const c = { add: 0, mul: 0, div: 0, cmp: 0, sqrt: 0, log10: 0 };
+  // tml_features_push: x = sample · scale.
+  c.mul += L * A;
+  // Transposed direct form II biquad: y = b0x + s1; s1 = (b1x − a1y) + s2; s2 = b2x − a2y.
+  c.mul += 5 * plan.sections.length * L * A;
+  c.add += 4 * plan.sections.length * L * A;
+  if (plan.raw) {
+    c.add += L * A;
+    c.div += plan.raw.length * A;
+  }
+  if (plan.stats) {
+    // n = n1 + 1 once per sample; per axis the Pébay/Terriberry update: 6 adds, 5 subtractions,
+    // 15 multiplications, 1 division, and 3 comparisons (min, max, sign).
+    c.add += L + 11 * L * A;
+    c.mul += 15 * L * A;
+    c.div += L * A;
+    c.cmp += 3 * L * A;
+    for (const s of plan.stats) {
+      // tml_stat: variance = m2 / n (and the n > 0 test) for every statistic, then its own formula.
+      c.div += A;
+      c.cmp += A;
+      switch (s) {
+        case 'std': c.sqrt += A; break;
+        case 'rms': c.mul += A; c.add += A; c.sqrt += A; break;
+        case 'ptp': c.add += A; break;
+        case 'skew': c.cmp += A; c.sqrt += 2 * A; c.mul += 2 * A; c.div += A; break;
+        case 'kurt': c.cmp += A; c.mul += 2 * A; c.div += A; c.add += A; break;
+        case 'zcr': c.cmp += A; c.add += A; c.div += A; break;
+        case 'mcr': c.cmp += 2 * (L - 1) * A + A; c.add += A; c.div += A; break;
+        default: break; // mean, min, max: stored values
+      }
+    }
+  }
+  const sp = plan.spectral;
+  if (sp) {
+    const n = sp.n;
+    const butterflies = (n / 2) * Math.log2(n);
+    const bins = sp.bands.reduce((s, b) => s + (b.hiBin - b.loBin + 1), 0);
+    const perSegment = {
+      add: (sp.detrend ? n : 0) + n + 6 * butterflies + 2 * bins,
+      mul: n + 4 * butterflies + 3 * bins,
+      div: sp.detrend ? 1 : 0,
+    };
+    c.add += sp.segments * A * perSegment.add;
+    c.mul += sp.segments * A * perSegment.mul;
+    c.div += sp.segments * A * perSegment.div;
+    // tml_features_finish: log10(acc · inv + eps) per band.
+    c.mul += sp.bands.length * A;
+    c.add += sp.bands.length * A;
+    c.log10 += sp.bands.length * A;
+  }
+  return { ...c, total: c.add + c.mul + c.div + c.cmp + c.sqrt + c.log10 };
+}

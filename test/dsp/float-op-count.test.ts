@@ -1,0 +1,34 @@
+import assert from 'assert';
+import { planFeatures } from '../../src/dsp/feature-pipeline';
+import { featureFloatOps } from '../../src/dsp/float-op-count';
+
+describe('float operation count of the C twin (the floor beside measured AVR cycles)', () => {
+  it('counts the one-pass statistics update per sample and axis, and each statistic at the end', () => {
+    // 4 samples × 1 axis, mean only: 4 scalings + 4 × 15 update multiplications, 4 n-increments + 4 × 11 adds,
+    // 4 update divisions + 1 variance division, 4 × 3 compares + 1 (n > 0).
+    const ops = featureFloatOps(planFeatures({ stats: { features: ['mean'] } }, { windowLength: 4, axes: ['x'], rate: 10 }));
+    assert.deepStrictEqual(ops, { add: 48, mul: 64, div: 5, cmp: 13, sqrt: 0, log10: 0, total: 130 });
+  });
+
+  it('counts N/2·log2 N butterflies per segment and axis for the FFT, and scales with axes and segments', () => {
+    const shape = { windowLength: 16, axes: ['x'], rate: 16 };
+    // N = 8, hop 4: 3 segments; 12 butterflies (4 mul + 6 add each); bins 0..4 in 2 bands (5 bins).
+    const one = featureFloatOps(planFeatures({ spectral: { fftLength: 8, bandCount: 2 } }, shape));
+    const perSegmentMul = 8 + 4 * 12 + 3 * 5;
+    const perSegmentAdd = 8 + 8 + 6 * 12 + 2 * 5;
+    assert.strictEqual(one.mul, 16 + 3 * perSegmentMul + 2);
+    assert.strictEqual(one.add, 3 * perSegmentAdd + 2);
+    assert.strictEqual(one.div, 3);
+    assert.strictEqual(one.log10, 2);
+    const three = featureFloatOps(planFeatures({ spectral: { fftLength: 8, bandCount: 2 } }, { ...shape, axes: ['x', 'y', 'z'] }));
+    assert.strictEqual(three.total, 3 * one.total);
+  });
+
+  it('adds 5 multiplications and 4 additions per biquad section, sample and axis', () => {
+    const shape = { windowLength: 10, axes: ['x', 'y'], rate: 100 };
+    const plain = featureFloatOps(planFeatures({ raw: {} }, shape));
+    const filtered = featureFloatOps(planFeatures({ raw: {}, filter: { type: 'lowpass', cutoffHz: 10, order: 4 } }, shape));
+    assert.strictEqual(filtered.mul - plain.mul, 5 * 2 * 10 * 2);
+    assert.strictEqual(filtered.add - plain.add, 4 * 2 * 10 * 2);
+  });
+});
