@@ -171,6 +171,30 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
     await waitFor(() => b1.portStatus.state === 'connected', 3000, 'first board connected');
   });
 
+  it('a missing port: every node shows "waiting for port", the board logs it once over several retries, then connects when it appears', async function () {
+    this.timeout(15000);
+    const link = path.join(dir, 'later');
+    await helper.load([boardModule, captureModule], flow(link));
+    const b1 = helper.getNode('b1') as HelperNode;
+    const warnings: string[] = [];
+    b1.on('call:warn', ((call: { args: unknown[] }) => { warnings.push(String(call.args[0])); }) as (arg: never) => void);
+    const st = statuses(helper.getNode('c1') as HelperNode);
+    // Retries at 0.25, 0.5, 1 and 2 s (backoff): four attempts in 3 s, one message.
+    await new Promise((r) => setTimeout(r, 3000));
+    const absent = warnings.filter((w) => /serial port .*later is not present \(unplugged\?\): waiting for it/.test(w));
+    assert.strictEqual(absent.length, 1, `logged ${absent.length} times: ${warnings.join(' | ')}`);
+    assert.ok(st.some((s) => s.text === 'waiting for port'), `statuses: ${st.map((s) => s.text).join(', ')}`);
+    const dev = await device(link);
+    const feeder = streamingDevice(dev);
+    try {
+      const msgs = collect(helper.getNode('out') as HelperNode);
+      await waitFor(() => msgs.length >= 5, 8000, 'samples once the port appears');
+      assert.ok(st.some((s) => s.text === 'connecting') || st.some((s) => /Hz|connected/.test(s.text ?? '')), 'connecting/connected shown');
+    } finally {
+      feeder.stop();
+    }
+  });
+
   it('a bad port path is refused with a message naming it', async function () {
     await helper.load([boardModule, captureModule], flow('/dev/../etc/passwd'));
     const b1 = helper.getNode('b1') as HelperNode & { portStatus: { state: string; message?: string } };
