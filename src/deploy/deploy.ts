@@ -43,6 +43,8 @@ export interface DeployOptions {
   timeouts?: Partial<Record<'compile' | 'upload' | 'verify', number>>;
   signal?: AbortSignal;
   onProgress?: (p: DeployProgress) => void;
+  /** Pause between taking the port and starting the uploader (default 250 ms). */
+  settleMs?: number;
   /** Keep the build folder (for debugging). */
   keepBuild?: boolean;
 }
@@ -144,6 +146,9 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
     let uploadedBytes: number | undefined;
     try {
       checkPort(borrow.path);
+      // A pause with the port closed: the emulated Uno sees a reset only on a close -> open edge
+      // it polls for, and a real board's USB-serial chip likewise settles; 250 ms costs nothing.
+      await new Promise((resolve) => setTimeout(resolve, opts.settleMs ?? 250));
       const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 60_000 });
       uploadedBytes = up.bytes;
     } catch (e) {
