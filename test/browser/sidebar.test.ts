@@ -4,22 +4,12 @@ import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetStore } from '../../src/dataset/store';
 import { launchChromium } from '../support/browser';
+import { watchErrors } from './page-errors';
 import { NodeRedProcess, repoRoot, startNodeRed } from '../support/node-red-process';
 import { classifierArtifact, withMetricsAndCost, writeModel } from '../editor/sample-model';
 
 const screenshots = path.join(repoRoot, 'screenshots');
 const LABELS = ['idle', 'punch', 'flex'];
-
-/** Collects console errors, page errors and failed requests (the offline catalogue request excepted). */
-export function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  // Node-RED's own palette manager asks the public catalogue, unreachable offline: the only request we excuse.
-  const excused = (url: string): boolean => url.startsWith('https://catalogue.nodered.org/');
-  page.on('console', (m) => { if (m.type() === 'error' && !excused(m.location().url)) errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => { if (!excused(r.url())) errors.push(`request failed: ${r.url()}`); });
-  return errors;
-}
 
 /** Opens the tab as its menu entry does (the tab bar may fold the icon into its overflow menu). */
 async function showTinymlTab(p: Page): Promise<void> {
