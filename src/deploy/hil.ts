@@ -45,9 +45,14 @@ export async function runHil(artifact: Artifact, link: DeviceLink, samples: read
   const results: DeviceResult[] = [];
   const timeout = opts.windowTimeoutMs ?? 20_000;
   try {
-    await link.write('!\n');
-    const ack = await waiter.next((l) => l.startsWith('# tinyml-hil reset'), 5000, opts.signal);
-    if (ack === null) throw new HilError("the board did not answer the hardware-in-the-loop reset ('!'): is the sketch built in HIL mode?");
+    // Asked again while unanswered: a board that resets when the port opens spends its first
+    // second in the bootloader, which swallows what it is sent.
+    let ack: string | null = null;
+    for (let attempt = 0; attempt < 6 && ack === null; attempt++) {
+      await link.write('!\n');
+      ack = await waiter.next((l) => l.startsWith('# tinyml-hil reset'), 1500, opts.signal);
+    }
+    if (ack === null) throw new HilError("the board did not answer the hardware-in-the-loop reset ('!') within 9 s: is the sketch built in HIL mode?");
     let batch: string[] = [];
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];

@@ -111,6 +111,17 @@ describe('deploy: refusals and failures', function () {
     assert.strictEqual(link.givenBack, 1, 'the port was given back');
   });
 
+  it('stops at the next stage when cancelled, removing the build folder', async () => {
+    const controller = new AbortController();
+    const link = recordingLink('/dev/ttyNOPE0');
+    await assert.rejects(deployModel(deployTestModel(), {
+      board: 'uno', link, workRoot: path.join(dir, 'w4'), drivers: [new DebianAvrDriver()], signal: controller.signal,
+      onProgress: (p) => { if (p.stage === 'generate' && p.state === 'done') controller.abort(); },
+    }), (e: Error) => e instanceof DeployError && e.stage === 'compile' && /cancelled before compile/.test(e.message));
+    assert.strictEqual(link.borrowed, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w4')), []);
+  });
+
   it('rejects injection attempts in board, FQBN, port, folder and model name fields', async () => {
     for (const bad of ['/dev/ttyUSB0; rm -rf /', '--config=x', '../../etc/passwd', '/dev/../etc/passwd', '/dev/tty$(reboot)', '/dev/-x', 'COM3']) {
       assert.throws(() => checkPort(bad), Error, bad);
