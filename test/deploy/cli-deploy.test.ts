@@ -5,11 +5,13 @@
  * Also `tinyml boards --json` names the toolchain for each board.
  */
 import assert from 'assert';
-import { execFile } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { parseDeviceResult } from '../../src/deploy/device-result';
+import { ParityTwin } from '../../src/deploy/parity-twin';
+import { captureSketchDir } from '../../src/virtual/capture-firmware';
 import { buildOptiboot } from '../../src/toolchain/optiboot';
 import { EmulatedUno } from '../../src/virtual/emulated-uno';
 import { openHost, requireAvrTools } from '../support/emulator';
@@ -28,6 +30,21 @@ function tinyml(args: string[], timeoutMs = 120_000): Promise<{ code: number; st
   });
 }
 
+/** The capture sketch's synthetic sensor (tml_synthetic.h) on the host: what the board reads, as the text the capture sketch prints. */
+function hostSyntheticStream(dir: string, rateHz: number, count: number): number[][] {
+  const main = path.join(dir, 'synth.c');
+  fs.writeFileSync(main, [
+    `#define TML_RATE_HZ ${rateHz}`, '#include <stdio.h>', '#include "tml_synthetic.h"', '#include "tml_line_format.h"',
+    'int main(void) { tml_synth_t s; tml_synth_init(&s); char buf[64];',
+    `  for (int n = 0; n < ${count}; n++) { int32_t v[3]; tml_synth_next(&s, v); int len = 0;`,
+    "    for (int i = 0; i < 3; i++) { if (i) buf[len++] = ','; len += tml_format_fixed(buf + len, v[i], 3); }",
+    '    buf[len] = 0; printf("%s\\n", buf); } return 0; }',
+  ].join('\n'));
+  const exe = path.join(dir, 'synth');
+  execFileSync('gcc', ['-std=c99', `-I${captureSketchDir()}`, '-o', exe, main]);
+  return execFileSync(exe, { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(',').map(Number));
+}
+
 describe('deploy: tinyml deploy on the command line', function () {
   this.timeout(180_000);
   let dir: string;
@@ -42,7 +59,7 @@ describe('deploy: tinyml deploy on the command line', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('deploys to the emulated Uno and prints a JSON report; the board then reports this model', async () => {
+  it('deploys to the emulated Uno and prints a JSON report; the sensor-mode results of the board equal the simulator', async () => {
     const boot = await buildOptiboot();
     uno = new EmulatedUno({ bootloader: boot, link: path.join(dir, 'ttyCLI') });
     const port = await uno.start();
@@ -60,14 +77,20 @@ describe('deploy: tinyml deploy on the command line', function () {
     for (const stage of ['generate', 'compile', 'size', 'upload', 'verify']) assert.match(r.stderr, new RegExp(`^${stage}: `, 'm'));
     assert.deepStrictEqual(fs.readdirSync(path.join(userDir, 'tinyml', 'build')), []);
 
-    // Sensor mode: 32-sample windows of the synthetic sensor at 50 Hz, one result line each.
+    // Sensor mode: 32-sample windows of the synthetic sensor at 50 Hz, one result line each, equal
+    // to the simulator fed the same synthetic samples (the sensor path: (float)v / 1000).
+    const twin = new ParityTwin(artifact, 'emulated-uno', 32);
+    for (const sample of hostSyntheticStream(dir, 50, 32 * 12)) twin.push(sample);
     const host = await openHost(port);
     try {
-      const line = await host.waitFor((l) => parseDeviceResult(l) !== null, 8000);
-      const res = parseDeviceResult(line.line)!;
-      assert.strictEqual(res.hash, artifact.hash);
-      assert.ok(artifact.labels.includes(res.label), res.label);
-      assert.strictEqual(res.scores.length, 3);
+      await host.waitFor((l) => parseDeviceResult(l)?.win === 9, 20_000);
+      const results = host.lines.map((l) => parseDeviceResult(l.line)).filter((r) => r !== null);
+      assert.strictEqual(results.length, 10);
+      for (const r of results) {
+        assert.strictEqual(r.hash, artifact.hash);
+        assert.strictEqual(twin.check(r), null, `window ${r.win}`);
+      }
+      assert.ok(!host.lines.some((l) => l.line.startsWith('# tinyml-gap')), 'no sample was late by 10 periods');
     } finally {
       await host.close();
     }
