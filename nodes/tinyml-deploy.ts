@@ -129,6 +129,7 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         const artifact = loadModel(msg);
+        deployed = null; // whatever ran before is replaced, or the board is left unknown if this fails
         const report = await deployModel(artifact, {
           board: board.boardType, link: boardLink(board), workRoot: path.join(userDir, 'tinyml', 'build'), mode, sensor: sensorOf(def),
           strideSamples: strideText, signal: controller.signal, timeouts: { verify: verifyMs },

@@ -83,7 +83,12 @@ function cancelled(signal: AbortSignal | undefined, stage: DeployStage): void {
 }
 
 export async function deployModel(artifact: Artifact, opts: DeployOptions): Promise<DeployReport> {
-  const board = boardFor(opts.board);
+  let board;
+  try {
+    board = boardFor(opts.board);
+  } catch (e) {
+    throw new DeployError('generate', (e as Error).message);
+  }
   const mode = opts.mode ?? 'sensor';
   const stageMs: DeployReport['stageMs'] = {};
   const warnings: string[] = [];
