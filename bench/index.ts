@@ -16,7 +16,7 @@ import { benchTrain } from './train';
 const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   capture: [benchCaptureParser, benchCaptureNode],
   dataset: [benchDataset],
-  dsp: [benchDsp],
+  features: [benchDsp],
   int8: [benchInt8],
   sim: [benchSim],
   kernels: [benchKernels],
