@@ -68,6 +68,7 @@ export async function runHil(artifact: Artifact, link: DeviceLink, samples: read
       if (line === null) throw new HilError(`no result for window ${expected.win} within ${timeout} ms`);
       const r = parseDeviceResult(line);
       if (!r) throw new HilError(`the board refused sample data: ${line.slice(2)}`);
+      if (r.hash !== artifact.hash) throw new HilError(`the board runs model ${r.hash.slice(0, 12)}, not ${artifact.hash.slice(0, 12)} ("${artifact.name}"): deploy it first`);
       results.push(r);
       const mismatch = twin.check(r); // before the optional call: `?.` would skip evaluating it
       opts.onWindow?.(r, mismatch);

@@ -10,10 +10,10 @@ import path from 'path';
 import fc from 'fast-check';
 import { encodeResultLabel, generateInferenceSketch, exportSketch, SketchError } from '../../src/codegen/sketch';
 import { parseDeviceResult, announcedModel } from '../../src/deploy/device-result';
-import { formatHilValue } from '../../src/deploy/parity-twin';
+import { formatHilValue, ParityTwin } from '../../src/deploy/parity-twin';
 import { buildSketch } from '../../src/toolchain/avr-build';
 import { requireAvrTools } from '../support/emulator';
-import { deployTestModel } from './deploy-fixtures';
+import { deployTestModel, syntheticStream } from './deploy-fixtures';
 
 describe('deploy: inference sketch generation', function () {
   this.timeout(120_000);
@@ -69,6 +69,22 @@ describe('deploy: inference sketch generation', function () {
       const [int, frac = ''] = text.replace('-', '').split('.');
       assert.ok(Number(int + frac) < 2 ** 24, text);
     }));
+  });
+
+  it('the parity twin reports a differing score or label with the window and its samples', () => {
+    const a = deployTestModel();
+    const twin = new ParityTwin(a, 'uno', 16);
+    const windows = syntheticStream(3, 32 + 16 * 2).map((s) => twin.push(s)).filter((w) => w !== null);
+    assert.deepStrictEqual(windows.map((w) => [w.win, w.start]), [[0, 0], [1, 16], [2, 32]]);
+    const [w0, w1, w2] = windows;
+    assert.strictEqual(twin.check({ hash: a.hash, win: 0, label: w0.label!, scores: w0.raw }), null);
+    const off = w1.raw.map((v, i) => (i === 1 ? v + 1 : v));
+    assert.match(twin.check({ hash: a.hash, win: 1, label: w1.label!, scores: off })?.message ?? '', /^window 1 \(samples 16\.\.47\): device .* \[.*\], simulator .*/);
+    const other = a.labels.find((l) => l !== w2.label)!;
+    assert.ok(twin.check({ hash: a.hash, win: 2, label: other, scores: w2.raw }));
+    assert.match(twin.check({ hash: a.hash, win: 7, label: 'rest', scores: [0, 0, 0] })?.message ?? '', /not computed/);
+    assert.strictEqual(twin.matched, 1);
+    assert.strictEqual(twin.mismatches.length, 3);
   });
 
   it('exports the sketch and an Arduino library whose example compiles for the Uno', async () => {
