@@ -37,7 +37,7 @@ describe('tinyml train (CLI)', function () {
     assert.strictEqual(summary.cost.uno.fits, true);
     const bad = await run(['train', 'nope', '--out', file, '--data-dir', dir]);
     assert.strictEqual(bad.code, 1);
-    assert.match(bad.err, /^tinyml: train: dataset "nope" does not exist/);
+    assert.match(bad.err, /^tinyml: train: dataset "nope" does not exist/m);
     const arch = await run(['train', 'sep', '--out', file, '--arch', 'rnn']);
     assert.strictEqual(arch.code, 1);
     assert.match(arch.err, /--arch must be dense or cnn/);
