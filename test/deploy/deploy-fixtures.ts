@@ -10,15 +10,19 @@ import { fitNormalization } from '../../src/dsp/normalization';
 import { Artifact, Layer, withHash } from '../../src/model/artifact';
 import { encodeInt8 } from '../../src/model/weight-encoding';
 import { rng } from '../support/int8-models';
+import { trainModel, WindowInput } from '../../src/train/train-model';
 
 export const AXES = ['ax', 'ay', 'az'];
 export const RATE = 50;
 export const WINDOW = 32;
 
-/** `count` samples: segments of 40-90 samples of rest, shake or tilt, 3 decimals, seeded. */
-export function syntheticStream(seed: number, count: number): number[][] {
+export const KINDS = ['rest', 'shake', 'tilt'];
+
+/** `count` samples with their class: segments of 40-90 samples of rest, shake or tilt, 3 decimals, seeded. */
+export function syntheticLabelled(seed: number, count: number): { samples: number[][]; kinds: number[] } {
   const r = rng(seed);
-  const out: number[][] = [];
+  const samples: number[][] = [];
+  const kinds: number[] = [];
   let kind = 0;
   let left = 0;
   for (let t = 0; t < count; t++) {
@@ -33,9 +37,30 @@ export function syntheticStream(seed: number, count: number): number[][] {
     if (kind === 0) v = [noise(), noise(), 1 + noise()];
     else if (kind === 1) v = [0.8 * Math.sin(2 * Math.PI * 6 * s) + noise(), 0.3 * Math.sin(2 * Math.PI * 4 * s) + noise(), 1 + noise()];
     else v = [0.7 + noise(), 0.1 * Math.sin(2 * Math.PI * s) + noise(), 0.7 + noise()];
-    out.push(v.map((x) => Math.round(x * 1000) / 1000));
+    samples.push(v.map((x) => Math.round(x * 1000) / 1000));
+    kinds.push(kind);
   }
-  return out;
+  return { samples, kinds };
+}
+
+/** `count` samples of `syntheticLabelled`. */
+export function syntheticStream(seed: number, count: number): number[][] {
+  return syntheticLabelled(seed, count).samples;
+}
+
+/**
+ * A classifier trained (src/train, pure-JS backend) on windows of the synthetic stream that lie
+ * inside one segment: time statistics of 32 x 3 samples, as `tinyml train` makes it for the Uno.
+ */
+export async function trainedTestModel(): Promise<Artifact> {
+  const { samples, kinds } = syntheticLabelled(21, 6000);
+  const windows: WindowInput[] = [];
+  for (let i = 0; i + WINDOW <= samples.length; i += 8) {
+    if (kinds[i] !== kinds[i + WINDOW - 1]) continue;
+    windows.push({ data: samples.slice(i, i + WINDOW), label: KINDS[kinds[i]], group: String(Math.floor(i / 1200)) });
+  }
+  const res = await trainModel({ name: 'trained_gestures', windows, axes: AXES, rate: RATE, features: ['stats'], board: 'uno', epochs: 30, backend: 'cpu', seed: 3 });
+  return res.artifact;
 }
 
 export const FEATURES: FeatureConfig = { stats: { features: ['mean', 'std', 'rms', 'min', 'max', 'ptp'] } };
