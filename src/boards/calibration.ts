@@ -7,30 +7,45 @@
  */
 import { BoardId } from './profiles';
 
-/** Cycles = sum over layers of coefficient x feature (see layerFeatures in cost-model.ts). */
+/**
+ * Cycles = sum over layers of coefficient x count (see modelFeatures in cost-model.ts), plus `run`.
+ * Each op class has its own fixed cost per layer (call, descriptor copy from flash, loop set-up),
+ * per output (bias read, requantization, clamp, store) and per row, because the C kernels differ.
+ */
 export interface CycleCoefficients {
-  /** Per multiply-accumulate of a fully connected layer. */
+  /** Per inference: the call of tml_run and its return. */
+  run: number;
+  /** Fully connected: per layer, per MAC, per output (requantization included). */
+  layerFc: number;
   macFc: number;
-  /** Per multiply-accumulate of a conv1d layer. */
+  outFc: number;
+  /** Conv1d: per layer, per in-bounds MAC, per kernel step (output x tap), per padded input element, per output, per output position. */
+  layerConv: number;
   macConv: number;
-  /** Per kernel step (output x kernel tap, padded ones too) of a conv1d or depthwise layer: bounds check, loop set-up. */
-  convStep: number;
-  /** Per multiply-accumulate of a depthwise conv1d layer. */
-  macDepthwise: number;
-  /** Per requantized output (MultiplyByQuantizedMultiplier, 64-bit product, clamp). */
-  requant: number;
-  /** Fixed cost of one weighted layer (call, table copy from flash). */
-  layerWeighted: number;
-  /** Pooling: per in-window element read (compare or add). */
+  stepConv: number;
+  padConv: number;
+  outConv: number;
+  rowConv: number;
+  /** Depthwise conv1d: per layer, per kernel step (output x tap, one MAC when in bounds), per padded step, per output, per (position, input channel). */
+  layerDw: number;
+  stepDw: number;
+  padDw: number;
+  outDw: number;
+  rowDw: number;
+  /** Pooling: per layer, per in-window element read, per output (max: compare/clamp; average: one 32-bit division), per output position. */
+  layerPool: number;
   poolElement: number;
-  /** Max pooling: per output written; average pooling: per output (one 32-bit division). */
   maxPoolOutput: number;
   avgPoolOutput: number;
-  /** Softmax: per exp evaluation (two per element), per row (reciprocal). */
-  softmaxExp: number;
+  poolRow: number;
+  /** Softmax: per layer, per row (max scan set-up, reciprocal), per element, per active element (two exps), per barrel-shifter SRDHM. */
+  layerSoftmax: number;
   softmaxRow: number;
-  /** Any other layer (reshape: one loop turn) and the fixed cost per pooling/softmax layer. */
-  layerOther: number;
+  softmaxElement: number;
+  softmaxExp: number;
+  softmaxBarrel: number;
+  /** Reshape: one loop turn of tml_run. */
+  layerReshape: number;
 }
 
 export interface BoardCalibration {
@@ -53,15 +68,21 @@ export interface BoardCalibration {
 
 /**
  * ATmega328P at 16 MHz, runtime compiled at -Os (the Arduino build's flags), weights in PROGMEM.
- * Fitted by weighted least squares (relative error) on 2 fixed + 40 random models (worst model 12.4%); see
- * test/sim/avr-calibration.test.ts (it prints fresh figures when run).
+ * Fitted by weighted least squares (relative error) on 2 fixed + 8 shaped + 40 random models (worst
+ * model 5.7%); held out: 20 models of different shapes within -6.0..+2.7% (stated ±10%); see
+ * test/sim/avr-calibration.test.ts (it prints fresh figures when run). Softmax time depends on the
+ * data (exp barrel shifter): the estimate counts it on the given input (default: the zero-point input).
  */
 const AVR: Omit<BoardCalibration, 'board'> = {
   cycles: {
-    macFc: 75.3, macConv: 73.2, convStep: 189.1, macDepthwise: 67.8, requant: 913.1, layerWeighted: 517.1,
-    poolElement: 44.8, maxPoolOutput: 142.3, avgPoolOutput: 1013.8, softmaxExp: 7127.0, softmaxRow: 8897.3, layerOther: 442.6,
+    run: 46.6, layerFc: 468.5, macFc: 75.6, outFc: 916.3,
+    layerConv: 614.3, macConv: 71.7, stepConv: 180.1, padConv: 29.3, outConv: 891.6, rowConv: 67.4,
+    layerDw: 1234.3, stepDw: 220.1, padDw: -17.4, outDw: 976.2, rowDw: 29.5,
+    layerPool: 519.6, poolElement: 43.2, maxPoolOutput: 89.1, avgPoolOutput: 918.5, poolRow: 181.5,
+    layerSoftmax: 542.2, softmaxRow: 4325.4, softmaxElement: 392.0, softmaxExp: 11440.2, softmaxBarrel: 509.2,
+    layerReshape: 437.2,
   },
-  latencyUncertainty: 0.15,
+  latencyUncertainty: 0.1,
   // avr-gcc -Os .text per runtime file (measured by the calibration test).
   codeBytes: {
     'tml_fixed_point.c': 932, 'tml_fully_connected.c': 390, 'tml_conv1d.c': 748, 'tml_depthwise_conv1d.c': 754,
@@ -77,38 +98,56 @@ const AVR: Omit<BoardCalibration, 'board'> = {
   date: '2026-11-26',
 };
 
+/** Derived (not measured) boards: cycles per operation class, spread onto the measured coefficient set. */
+interface ClassCosts {
+  macFc: number; macConv: number; macDepthwise: number; requant: number; layerWeighted: number;
+  poolElement: number; maxPoolOutput: number; avgPoolOutput: number;
+  /** Per exp evaluation (two per active softmax element); per softmax row. */
+  softmaxExp: number; softmaxRow: number;
+  /** Reshape, and the fixed cost of a pooling or softmax layer. */
+  layerOther: number;
+}
+
+function classCosts(c: ClassCosts): CycleCoefficients {
+  return {
+    run: c.layerOther, layerFc: c.layerWeighted, macFc: c.macFc, outFc: c.requant,
+    layerConv: c.layerWeighted, macConv: c.macConv, stepConv: 0, padConv: 0, outConv: c.requant, rowConv: 0,
+    layerDw: c.layerWeighted, stepDw: c.macDepthwise, padDw: 0, outDw: c.requant, rowDw: 0,
+    layerPool: c.layerOther, poolElement: c.poolElement, maxPoolOutput: c.maxPoolOutput, avgPoolOutput: c.avgPoolOutput, poolRow: 0,
+    layerSoftmax: c.layerOther, softmaxRow: c.softmaxRow, softmaxElement: 0, softmaxExp: 2 * c.softmaxExp, softmaxBarrel: 0,
+    layerReshape: c.layerOther,
+  };
+}
+
 /**
  * ARMv7E-M timings (Arm Cortex-M4 TRM DDI0439, table 3-1): LDRSB 2 cycles (1 when pipelined),
  * MLA 1, SMULL 1, taken branch 1+P (~3); the plain-C inner loop is load, load, MLA, add, compare,
  * branch: ~6 cycles/MAC at -O2 with zero-wait-state flash (nRF52840 has a flash cache). TFLM's
  * reference kernels measure in the same range; CMSIS-NN's SMLAD path is ~1 cycle/MAC (not used).
  */
-const CORTEX_M4: CycleCoefficients = {
-  macFc: 6, macConv: 7, convStep: 0, macDepthwise: 8, requant: 20, layerWeighted: 200,
-  poolElement: 5, maxPoolOutput: 10, avgPoolOutput: 20,
-  softmaxExp: 250, softmaxRow: 400, layerOther: 60,
-};
+const CORTEX_M4 = classCosts({
+  macFc: 6, macConv: 7, macDepthwise: 8, requant: 20, layerWeighted: 200,
+  poolElement: 5, maxPoolOutput: 10, avgPoolOutput: 20, softmaxExp: 250, softmaxRow: 400, layerOther: 60,
+});
 
 /**
  * ARMv6-M timings (Arm Cortex-M0+ TRM DDI0484, section 3.3): single-cycle MULS, LDRSB 2, branch 2;
  * no 64-bit multiply (the requantization calls __aeabi_lmul, ~40 cycles) and no divide
  * (RP2040 has a hardware divider, ~8 cycles). XIP flash behind a 16 KB cache: misses are slow.
  */
-const CORTEX_M0P: CycleCoefficients = {
-  macFc: 9, macConv: 10, convStep: 0, macDepthwise: 11, requant: 90, layerWeighted: 300,
-  poolElement: 7, maxPoolOutput: 14, avgPoolOutput: 40,
-  softmaxExp: 800, softmaxRow: 1200, layerOther: 80,
-};
+const CORTEX_M0P = classCosts({
+  macFc: 9, macConv: 10, macDepthwise: 11, requant: 90, layerWeighted: 300,
+  poolElement: 7, maxPoolOutput: 14, avgPoolOutput: 40, softmaxExp: 800, softmaxRow: 1200, layerOther: 80,
+});
 
 /**
  * Xtensa LX6 (ESP32 TRM; Xtensa ISA: MULL 1-2 cycles, L8UI+SEXT 2, zero-overhead loops): ~5-7
  * cycles/MAC from flash through the 32 KB cache; MULSH gives the 64-bit high word cheaply.
  */
-const XTENSA_LX6: CycleCoefficients = {
-  macFc: 6, macConv: 7, convStep: 0, macDepthwise: 8, requant: 25, layerWeighted: 300,
-  poolElement: 5, maxPoolOutput: 12, avgPoolOutput: 30,
-  softmaxExp: 250, softmaxRow: 400, layerOther: 80,
-};
+const XTENSA_LX6 = classCosts({
+  macFc: 6, macConv: 7, macDepthwise: 8, requant: 25, layerWeighted: 300,
+  poolElement: 5, maxPoolOutput: 12, avgPoolOutput: 30, softmaxExp: 250, softmaxRow: 400, layerOther: 80,
+});
 
 /** Runtime code on 32-bit cores: Thumb-2/Xtensa code is about 60% of the AVR bytes (32-bit arithmetic is native). */
 function scaledCode(factor: number): Record<string, number> {

@@ -7,49 +7,128 @@
  */
 import { Artifact, elements } from '../model/artifact';
 import { generateCModel } from '../codegen/c-model';
-import { LayerOpCount, layerOpCounts } from '../mcu/op-counts';
+import { layerOpCounts } from '../mcu/op-counts';
+import { runModel } from '../mcu/interpreter';
+import { paddingBefore } from '../model/layer-geometry';
+import { multiplyByQuantizedMultiplierGreaterThanOne } from '../quant/fixed-point';
+import { SoftmaxParams, softmaxParams } from '../quant/quantize-multiplier';
 import { BoardCalibration, boardCalibration, CycleCoefficients } from './calibration';
 import { BoardProfile, getBoard } from './profiles';
 
 export const COEFFICIENT_NAMES: readonly (keyof CycleCoefficients)[] = [
-  'macFc', 'macConv', 'convStep', 'macDepthwise', 'requant', 'layerWeighted', 'poolElement', 'maxPoolOutput',
-  'avgPoolOutput', 'softmaxExp', 'softmaxRow', 'layerOther',
+  'run', 'layerFc', 'macFc', 'outFc',
+  'layerConv', 'macConv', 'stepConv', 'padConv', 'outConv', 'rowConv',
+  'layerDw', 'stepDw', 'padDw', 'outDw', 'rowDw',
+  'layerPool', 'poolElement', 'maxPoolOutput', 'avgPoolOutput', 'poolRow',
+  'layerSoftmax', 'softmaxRow', 'softmaxElement', 'softmaxExp', 'softmaxBarrel',
+  'layerReshape',
 ];
 
-/** The work of one layer as counts per coefficient (same order as COEFFICIENT_NAMES). */
-export function layerFeatures(c: LayerOpCount & { kernelSteps: number }): number[] {
-  const f: Record<keyof CycleCoefficients, number> = {
-    macFc: 0, macConv: 0, convStep: 0, macDepthwise: 0, requant: 0, layerWeighted: 0, poolElement: 0, maxPoolOutput: 0,
-    avgPoolOutput: 0, softmaxExp: 0, softmaxRow: 0, layerOther: 0,
-  };
-  switch (c.op) {
-    case 'fully_connected': f.macFc = c.macs; f.requant = c.requantizations; f.layerWeighted = 1; break;
-    case 'conv1d': f.macConv = c.macs; f.convStep = c.kernelSteps; f.requant = c.requantizations; f.layerWeighted = 1; break;
-    case 'depthwise_conv1d': f.macDepthwise = c.macs; f.convStep = c.kernelSteps; f.requant = c.requantizations; f.layerWeighted = 1; break;
-    case 'max_pool1d': f.poolElement = c.elementOps; f.maxPoolOutput = c.outputElements; f.layerOther = 1; break;
-    case 'avg_pool1d': f.poolElement = c.elementOps; f.avgPoolOutput = c.outputElements; f.layerOther = 1; break;
-    // Rows need the layer's depth: modelFeatures fills softmaxRow in.
-    case 'softmax': f.softmaxExp = c.elementOps; f.layerOther = 1; break;
-    case 'reshape': f.layerOther = 1; break;
+type Counts = Record<keyof CycleCoefficients, number>;
+
+function zeroCounts(): Counts {
+  return Object.fromEntries(COEFFICIENT_NAMES.map((k) => [k, 0])) as Counts;
+}
+
+/** Kernel taps (output position x tap) that fall in the padding, where the C kernels take a cheaper path. */
+function paddedTaps(inLen: number, outLen: number, kernel: number, stride: number, dilation: number, pad: number): number {
+  let n = 0;
+  for (let ox = 0; ox < outLen; ox++) {
+    for (let k = 0; k < kernel; k++) {
+      const ix = ox * stride - pad + k * dilation;
+      if (ix < 0 || ix >= inLen) n++;
+    }
   }
-  return COEFFICIENT_NAMES.map((k) => f[k]);
+  return n;
 }
 
-/** Layer features with the softmax row count filled in from the artifact (depth = last dimension). */
-export function modelFeatures(artifact: Artifact): number[][] {
+/**
+ * Softmax work on AVR depends on the data: per row a max scan and a reciprocal; per element with
+ * diff >= diff_min ("active") two gemmlowp exps, each with one SRDHM per set bit 24..30 of its
+ * remainder (the barrel shifter of exp_on_negative_values, gemmlowp fixedpoint.h). Counted on the
+ * actual softmax input, as tml_softmax.c computes it.
+ */
+function softmaxCounts(p: SoftmaxParams, depth: number, x: Int8Array, c: Counts): void {
+  const rows = x.length / depth;
+  c.softmaxRow += rows;
+  c.softmaxElement += x.length;
+  for (let r = 0; r < rows; r++) {
+    let max = -128;
+    for (let i = 0; i < depth; i++) if (x[r * depth + i] > max) max = x[r * depth + i];
+    for (let i = 0; i < depth; i++) {
+      const diff = x[r * depth + i] - max;
+      if (diff < p.diffMin) continue;
+      const a = multiplyByQuantizedMultiplierGreaterThanOne(diff, p.inputMultiplier, p.inputLeftShift);
+      const aMod = ((a & ((1 << 24) - 1)) - (1 << 24)) | 0;
+      const remainder = (aMod - a) | 0;
+      let bits = 0;
+      for (let b = 24; b <= 30; b++) if (remainder & (1 << b)) bits++;
+      c.softmaxExp += 1;
+      c.softmaxBarrel += 2 * bits;
+    }
+  }
+}
+
+/**
+ * The work of every layer as counts per coefficient (rows in layer order, columns as
+ * COEFFICIENT_NAMES) plus a last row for the call of tml_run itself. Softmax counts need the
+ * layer's input: the model is run (TypeScript interpreter, bit-exact with the C runtime) on
+ * `input`, by default every input element at its zero point (features at their training mean).
+ */
+export function modelFeatures(artifact: Artifact, input?: Int8Array): number[][] {
   const counts = layerOpCounts(artifact);
-  return counts.map((c, i) => {
-    const layer = artifact.layers[i];
-    const kernelSteps = layer.op === 'conv1d' || layer.op === 'depthwise_conv1d' ? c.outputElements * layer.kernelSize : 0;
-    const f = layerFeatures({ ...c, kernelSteps });
-    if (layer.op === 'softmax') f[COEFFICIENT_NAMES.indexOf('softmaxRow')] = c.inputElements / layer.inputShape[layer.inputShape.length - 1];
-    return f;
+  let trace: Int8Array[] | undefined;
+  if (artifact.layers.some((l) => l.op === 'softmax')) {
+    const x = input ?? new Int8Array(elements(artifact.input.shape)).fill(artifact.input.quantization.zeroPoint);
+    trace = [x, ...(runModel(artifact, x, { trace: true }).layerOutputs ?? [])];
+  }
+  const rows = artifact.layers.map((layer, i) => {
+    const n = counts[i];
+    const c = zeroCounts();
+    switch (layer.op) {
+      case 'fully_connected':
+        c.layerFc = 1; c.macFc = n.macs; c.outFc = layer.units;
+        break;
+      case 'conv1d':
+      case 'depthwise_conv1d': {
+        const [inLen, inCh] = layer.inputShape;
+        const [outLen, outCh] = layer.outputShape;
+        const pad = paddingBefore(layer.padding, inLen, layer.kernelSize, layer.stride, layer.dilation);
+        const padded = paddedTaps(inLen, outLen, layer.kernelSize, layer.stride, layer.dilation, pad);
+        if (layer.op === 'conv1d') {
+          c.layerConv = 1; c.macConv = n.macs; c.stepConv = outLen * outCh * layer.kernelSize;
+          c.padConv = padded * outCh * inCh; c.outConv = outLen * outCh; c.rowConv = outLen;
+        } else {
+          c.layerDw = 1; c.stepDw = outLen * outCh * layer.kernelSize; c.padDw = padded * outCh;
+          c.outDw = outLen * outCh; c.rowDw = outLen * inCh;
+        }
+        break;
+      }
+      case 'max_pool1d':
+      case 'avg_pool1d':
+        c.layerPool = 1; c.poolElement = n.elementOps; c.poolRow = layer.outputShape[0];
+        if (layer.op === 'max_pool1d') c.maxPoolOutput = n.outputElements; else c.avgPoolOutput = n.outputElements;
+        break;
+      case 'softmax':
+        c.layerSoftmax = 1;
+        softmaxCounts(softmaxParams(layer.beta, layer.input.scale), layer.inputShape[layer.inputShape.length - 1], trace![i], c);
+        break;
+      case 'reshape':
+        c.layerReshape = 1;
+        break;
+    }
+    return COEFFICIENT_NAMES.map((k) => c[k]);
   });
+  const run = zeroCounts();
+  run.run = 1;
+  return [...rows, COEFFICIENT_NAMES.map((k) => run[k])];
 }
 
-export function predictLayerCycles(artifact: Artifact, cycles: CycleCoefficients): number[] {
+/** Predicted cycles per layer, and the total (layers + the call of tml_run). */
+export function predictCycles(artifact: Artifact, cycles: CycleCoefficients, input?: Int8Array): { layers: number[]; total: number } {
   const coeff = COEFFICIENT_NAMES.map((k) => cycles[k]);
-  return modelFeatures(artifact).map((f) => f.reduce((s, x, i) => s + x * coeff[i], 0));
+  const rows = modelFeatures(artifact, input).map((f) => f.reduce((s, x, i) => s + x * coeff[i], 0));
+  return { layers: rows.slice(0, -1), total: rows.reduce((a, b) => a + b, 0) };
 }
 
 /**
@@ -126,6 +205,8 @@ export interface CostEstimate {
 export interface CostOptions {
   /** RAM of the feature computation on the chip (the DSP blocks' bufferBytes().total); default: the float input vector. */
   featureBufferBytes?: number;
+  /** The int8 input the latency is estimated for (softmax time depends on the data); default: every element at its zero point. */
+  input?: Int8Array;
 }
 
 const KERNEL_FILE: Record<string, string | undefined> = {
@@ -162,8 +243,7 @@ export function estimateCost(artifact: Artifact, boardId: string, options: CostO
   }
   const codeFlashBytes = [...files].reduce((n, f) => n + (cal.codeBytes[f] ?? 0), 0);
   const flash = header.flashBytes + codeFlashBytes + cal.baseFlashBytes;
-  const layerCycles = predictLayerCycles(artifact, cal.cycles);
-  const cycles = layerCycles.reduce((a, b) => a + b, 0);
+  const { layers: layerCycles, total: cycles } = predictCycles(artifact, cal.cycles, options.input);
   const ramLimit = board.sramBytes;
   const flashLimit = flashLimitOf(board);
   const problems: string[] = [];

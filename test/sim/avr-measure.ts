@@ -22,6 +22,11 @@ export interface ModelCycles {
   total: number;
 }
 
+/** The int8 input every measured model gets: (int8_t)(i * 37 + 11), as the generated main.c writes it. */
+export function calibrationInput(n: number): Int8Array {
+  return Int8Array.from({ length: n }, (_, i) => ((i * 37 + 11) << 24) >> 24);
+}
+
 const START = 250;
 const END = 251;
 
