@@ -5,6 +5,7 @@
  */
 import os from 'os';
 import path from 'path';
+import { activity } from '../src/editor/activity-feed';
 import { saveModel } from '../src/train/model-store';
 import { startTraining, type TrainJob } from '../src/train/train-job';
 import type { TrainRequest, WindowInput } from '../src/train/train-model';
@@ -91,10 +92,20 @@ export = function register(RED: NodeAPI): void {
           request.dataset = { baseDir: tinymlDir(RED, 'datasets'), name: dataset! };
         }
         node.status({ fill: 'blue', shape: 'ring', text: t('status.starting') });
+        // The sidebar's live curves: one run id per training of this node.
+        const run = `${node.id}:${Date.now()}`;
+        let announcedEpochs = request.epochs ?? 0;
+        activity.trainingStarted({ run, model: request.name, epochs: announcedEpochs, dataset });
         const current = startTraining(request, {
           maxMemoryMb: num(def.maxMemoryMb),
           onProgress: (p) => {
             if (p.phase === 'training' && p.epoch !== undefined) {
+              // With epochs on auto, the count is known only once the first epoch reports it.
+              if (p.epochs !== undefined && p.epochs !== announcedEpochs && p.epoch <= 1) {
+                announcedEpochs = p.epochs;
+                activity.trainingStarted({ run, model: request.name, epochs: announcedEpochs, dataset });
+              }
+              activity.trainingEpoch(run, { epoch: p.epoch, loss: p.loss ?? NaN, accuracy: p.accuracy, valLoss: p.valLoss, valAccuracy: p.valAccuracy });
               node.status({ fill: 'blue', shape: 'dot', text: t('status.epoch', { epoch: p.epoch, epochs: p.epochs ?? 0, loss: (p.loss ?? 0).toFixed(2), acc: (p.accuracy ?? 0).toFixed(2) }) });
             } else {
               node.status({ fill: 'blue', shape: 'ring', text: t(`phase.${p.phase}`) });
@@ -106,12 +117,14 @@ export = function register(RED: NodeAPI): void {
         current.result.then(async ({ artifact, warnings }) => {
           const stored = await saveModel(tinymlDir(RED, 'models'), artifact);
           for (const w of warnings) node.warn(w);
+          activity.trainingFinished(run, { ok: true, version: stored.version, message: `${artifact.name}@${stored.version}` });
           const int8 = artifact.metrics?.int8;
           const auc = typeof int8?.auc === 'number' ? int8.auc : undefined;
           node.status({ fill: 'green', shape: 'dot', text: auc !== undefined ? t('status.doneAuc', { name: `${artifact.name}@${stored.version}`, auc: auc.toFixed(2) }) : t('status.done', { name: `${artifact.name}@${stored.version}`, acc: ((int8?.accuracy ?? 0) * 100).toFixed(1) }) });
           send([{ ...msg, topic: 'model', payload: artifact, model: { name: artifact.name, version: stored.version, file: stored.file, hash: artifact.hash }, warnings }, null]);
           done();
         }).catch((e: Error & { cancelled?: boolean }) => {
+          activity.trainingFinished(run, { ok: false, message: e.cancelled ? t('status.cancelled') : e.message });
           if (e.cancelled) {
             node.status({ fill: 'grey', shape: 'ring', text: t('status.cancelled') });
             done();
