@@ -42,12 +42,13 @@ export function generateFeatureHeader(plan: FeaturePlan): string {
   L.push(`#define TML_FEAT_SPECTRAL ${spectral ? 1 : 0}`);
   if (spectral) {
     L.push(`#define TML_FEAT_FFT_N ${spectral.n}`);
+    L.push(`#define TML_FEAT_SEG ${spectral.segmentLength} /* samples per Welch segment, zero-padded to the FFT length */`);
     L.push(`#define TML_FEAT_HOP ${spectral.hop}`);
     L.push(`#define TML_FEAT_SEGMENTS ${spectral.segments}`);
     L.push(`#define TML_FEAT_BANDS ${spectral.bands.length}`);
     L.push(`#define TML_FEAT_DETREND ${spectral.detrend ? 1 : 0}`);
-    L.push(`#define TML_FEAT_PSD_EDGE ${hexFloat32(spectral.scaleEdge)} /* 1/(fs*sum w^2) */`);
-    L.push(`#define TML_FEAT_PSD_MID ${hexFloat32(spectral.scaleMid)} /* 2/(fs*sum w^2) */`);
+    L.push(`#define TML_FEAT_PSD_EDGE ${hexFloat32(spectral.scaleEdge)} /* 1/(4*fs*sum w^2), times |2X|^2 */`);
+    L.push(`#define TML_FEAT_PSD_MID ${hexFloat32(spectral.scaleMid)} /* 2/(4*fs*sum w^2) */`);
     L.push(`#define TML_FEAT_EPS ${hexFloat32(spectral.epsilon)}`);
   }
   L.push('');
@@ -60,9 +61,10 @@ export function generateFeatureHeader(plan: FeaturePlan): string {
   if (stats) L.push(`static const uint8_t tml_feat_stat_codes[TML_FEAT_STATS_COUNT] TML_PROGMEM = {${stats.map((s) => STAT_NAMES.indexOf(s)).join(', ')}}; /* ${stats.join(', ')} */`);
   if (spectral) {
     L.push(`/* ${spectral.windowName} window */`);
-    L.push(`static const float tml_feat_window[TML_FEAT_FFT_N] TML_PROGMEM = {\n${floatList(spectral.window)}\n};`);
+    L.push(`static const float tml_feat_window[TML_FEAT_SEG] TML_PROGMEM = {\n${floatList(spectral.window)}\n};`);
     L.push(`static const float tml_feat_twr[TML_FEAT_FFT_N / 2] TML_PROGMEM = {\n${floatList(spectral.twiddles.cos)}\n};`);
     L.push(`static const float tml_feat_twi[TML_FEAT_FFT_N / 2] TML_PROGMEM = {\n${floatList(spectral.twiddles.negSin)}\n};`);
+    L.push(`static const uint16_t tml_feat_bitrev[TML_FEAT_FFT_N / 2] TML_PROGMEM = {${Array.from(spectral.bitReverse).join(', ')}};`);
     L.push(`static const uint16_t tml_feat_band_lo[TML_FEAT_BANDS] TML_PROGMEM = {${spectral.bands.map((b) => b.loBin).join(', ')}};`);
     L.push(`static const uint16_t tml_feat_band_hi[TML_FEAT_BANDS] TML_PROGMEM = {${spectral.bands.map((b) => b.hiBin).join(', ')}};`);
     L.push(`static const float tml_feat_band_inv[TML_FEAT_BANDS] TML_PROGMEM = {\n${floatList(spectral.bands.map((b) => b.invCount))}\n};`);

@@ -12,8 +12,8 @@ import { f32 } from './float32';
 import { BiquadCascade } from './biquad';
 import { butterworthSections, filterProblems, type BiquadSection, type FilterConfig } from './butterworth';
 import { rawBlock, rawOutputLength, type RawBlockConfig } from './raw-block';
-import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralBlock, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
-import { DEFAULT_STATS, STAT_NAMES, TimeStatsAccumulator, type StatName } from './time-stats';
+import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralInto, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
+import { DEFAULT_STATS, STAT_NAMES, statsTables, timeStatsInto, type StatName, type StatsTables } from './time-stats';
 
 export interface StatsBlockConfig {
   /** statistics to output, in this order (default: all but 'mcr', see DEFAULT_STATS) */
@@ -50,6 +50,8 @@ export interface FeaturePlan {
   stats: StatName[] | null;
   spectral: SpectralPlan | null;
   names: string[];
+  /** reused per call (computeFeatures is synchronous): preprocessed signal per axis, stats constants */
+  work: { signals: Float32Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null };
 }
 
 export class FeatureConfigError extends Error {
@@ -104,10 +106,15 @@ export function planFeatures(config: FeatureConfig, shape: WindowShape): Feature
   if (raw) for (let j = 0; j < raw.length; j++) for (const a of axes) names.push(`${a}.raw_${j}`);
   if (stats) for (const a of axes) for (const s of stats) names.push(`${a}.${s}`);
   if (spectral) for (const a of axes) for (const b of spectral.bands) names.push(`${a}.${bandName(b)}`);
+  const sections = config.filter ? butterworthSections(config.filter, rate) : [];
   return {
-    config, shape: { windowLength, axes: [...axes], rate }, scale,
-    sections: config.filter ? butterworthSections(config.filter, rate) : [],
-    raw, stats, spectral, names,
+    config, shape: { windowLength, axes: [...axes], rate }, scale, sections, raw, stats, spectral, names,
+    work: {
+      signals: axes.map(() => new Float32Array(windowLength)),
+      filters: sections.length ? axes.map(() => new BiquadCascade(sections)) : [],
+      statCodes: Uint8Array.from(stats ?? [], (n) => STAT_NAMES.indexOf(n)),
+      statsTables: stats ? statsTables(windowLength) : null,
+    },
   };
 }
 
@@ -126,35 +133,47 @@ export function checkWindow(plan: FeaturePlan, window: readonly (readonly number
   }
 }
 
-/** Scaled and filtered float32 signal per axis. */
+/** Scaled and filtered float32 signal per axis (fresh arrays). */
 export function preprocess(plan: FeaturePlan, window: readonly (readonly number[])[]): Float32Array[] {
+  preprocessInto(plan, window);
+  return plan.work.signals.map((x) => Float32Array.from(x));
+}
+
+/** Fills plan.work.signals: x = float32(value) · scale[axis], then the filter. */
+function preprocessInto(plan: FeaturePlan, window: readonly (readonly number[])[]): void {
   const L = plan.shape.windowLength;
-  return plan.shape.axes.map((_, a) => {
-    const x = new Float32Array(L);
-    const filter = plan.sections.length ? new BiquadCascade(plan.sections) : null;
-    for (let t = 0; t < L; t++) {
-      const v = f32(f32(window[t][a]) * plan.scale[a]);
-      x[t] = filter ? filter.step(v) : v;
+  const { signals, filters } = plan.work;
+  for (let a = 0; a < signals.length; a++) {
+    const x = signals[a];
+    const s = plan.scale[a];
+    for (let t = 0; t < L; t++) x[t] = f32(f32(window[t][a]) * s);
+    if (filters.length) {
+      const filter = filters[a];
+      filter.reset();
+      for (let t = 0; t < L; t++) x[t] = filter.step(x[t]);
     }
-    return x;
-  });
+  }
 }
 
 /** The feature vector of one window (samples × axes), in the order of `plan.names`. */
 export function computeFeatures(plan: FeaturePlan, window: readonly (readonly number[])[]): number[] {
   checkWindow(plan, window);
-  const signals = preprocess(plan, window);
-  const out: number[] = [];
-  if (plan.raw) out.push(...rawBlock(signals, plan.raw.decimate));
-  if (plan.stats) {
-    const keep = plan.stats.includes('mcr');
-    for (const x of signals) {
-      const acc = new TimeStatsAccumulator(keep);
-      for (const v of x) acc.push(v);
-      out.push(...acc.result(plan.stats));
-    }
+  preprocessInto(plan, window);
+  const signals = plan.work.signals;
+  const L = plan.shape.windowLength;
+  const out = new Array<number>(plan.names.length);
+  let o = 0;
+  if (plan.raw) {
+    const raw = rawBlock(signals, plan.raw.decimate);
+    for (let i = 0; i < raw.length; i++) out[o++] = raw[i];
   }
-  if (plan.spectral) for (const x of signals) out.push(...spectralBlock(plan.spectral, x));
+  const tables = plan.work.statsTables;
+  if (plan.stats && tables) {
+    const codes = plan.work.statCodes;
+    for (let a = 0; a < signals.length; a++, o += codes.length) timeStatsInto(signals[a], L, codes, tables, out, o);
+  }
+  const sp = plan.spectral;
+  if (sp) for (let a = 0; a < signals.length; a++, o += sp.bands.length) spectralInto(sp, signals[a], out, o);
   return out;
 }
 
@@ -181,7 +200,8 @@ export function bufferBytes(config: FeatureConfig, windowLength: number, axes: n
   const stats = config.stats ? 4 + axes * (6 * 4 + 2 + 1) + (statNames.includes('mcr') ? windowLength * axes * 4 : 0) : 0;
   const n = config.spectral ? config.spectral.fftLength ?? defaultFftLength(windowLength) : 0;
   const bands = config.spectral ? bandCountOf(config.spectral) : 0;
-  const spectral = config.spectral ? n * axes * 4 + 2 * n * 4 + axes * bands * 4 : 0;
+  // ring of one segment (M = min(window, N) samples) per axis, the N/2 complex values of the real FFT
+  const spectral = config.spectral ? Math.min(windowLength, n) * axes * 4 + n * 4 + axes * bands * 4 : 0;
   const output = 4 * (rawLen * axes + statNames.length * axes + bands * axes);
   const common = 2;
   return { filter, raw, stats, spectral, output, common, total: filter + raw + stats + spectral + output + common };
@@ -190,5 +210,6 @@ export function bufferBytes(config: FeatureConfig, windowLength: number, axes: n
 /** Constant tables (flash / PROGMEM on AVR) in bytes for a plan. */
 export function tableBytes(plan: FeaturePlan): number {
   const s = plan.spectral;
-  return plan.scale.length * 4 + plan.sections.length * 6 * 4 + (s ? s.n * 4 + s.n * 4 + s.bands.length * (2 + 2 + 4) : 0);
+  // window (M floats), twiddles (N/2 cos + N/2 sin), bit reversal (N/2 uint16), bands
+  return plan.scale.length * 4 + plan.sections.length * 6 * 4 + (s ? s.segmentLength * 4 + s.n * 4 + (s.n / 2) * 2 + s.bands.length * (2 + 2 + 4) : 0);
 }

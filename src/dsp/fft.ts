@@ -1,7 +1,16 @@
 /**
- * Radix-2 decimation-in-time complex FFT in float32 steps, mirrored operation for operation by
- * `tml_fft` in firmware/arduino/tinyml_dsp/tml_dsp.c. Forward transform, no scaling:
+ * FFTs in float32 steps, mirrored operation for operation by `tml_fft_core`/`tml_rfft_power4` in
+ * firmware/arduino/tinyml_dsp/tml_dsp.c. Forward transform, no scaling:
  * X[k] = Σ x[n]·e^(-2πi·nk/N) (the convention of numpy.fft.fft).
+ *
+ * The spectral block needs the spectrum of a REAL segment of N samples: it packs it into N/2
+ * complex values z[m] = x[2m] + i·x[2m+1] (in bit-reversed order, so no permutation pass), runs
+ * one N/2-point complex radix-2 FFT Z, and splits (Cooley, Lewis & Welch, "The fast Fourier
+ * transform algorithm: programming considerations...", J. Sound Vib. 12(3), 1970; Numerical
+ * Recipes §12.3):
+ *   2·X[k] = (Z[k] + conj Z[H-k]) - i·W^k·(Z[k] - conj Z[H-k]),  H = N/2, W = e^(-2πi/N), Z[H] = Z[0];
+ *   2·X[H] = 2·(Re Z[0] - Im Z[0]).
+ * Only |2·X[k]|² is formed (the power the PSD needs); the factor 4 goes into the PSD scale.
  */
 import { f32 } from './float32';
 
@@ -29,15 +38,77 @@ export function twiddleTables(n: number): TwiddleTables {
   return { cos, negSin };
 }
 
-/** In-place forward FFT of (re, im), both of length N = 2·twiddles.cos.length. */
+/** rev[i] = i with its log2(n) bits reversed (n a power of two). */
+export function bitReversal(n: number): Uint16Array {
+  if (!isPowerOfTwo(n) && n !== 1) throw new Error(`bit reversal needs a power of two, got ${n}`);
+  const rev = new Uint16Array(n);
+  const bits = Math.round(Math.log2(n));
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    rev[i] = r;
+  }
+  return rev;
+}
+
+/**
+ * In-place radix-2 decimation-in-time FFT of h complex values already in bit-reversed order.
+ * W_h^j = (cos[j·stride], negSin[j·stride]) (stride = table length·2 / h). Two twiddles of each
+ * stage are applied exactly, without multiplications: 1 (k = 0) and -i (k = half/2, where the
+ * rounded table holds cos = 6e-17 instead of 0). Butterflies run twiddle-major (k outer).
+ */
+export function fftCore(re: Float32Array, im: Float32Array, h: number, cos: Float32Array, negSin: Float32Array, stride: number): void {
+  for (let size = 2; size <= h; size <<= 1) {
+    const half = size >> 1;
+    for (let i = 0; i < h; i += size) {
+      const j = i + half;
+      const xr = re[j];
+      const xi = im[j];
+      re[j] = f32(re[i] - xr);
+      im[j] = f32(im[i] - xi);
+      re[i] = f32(re[i] + xr);
+      im[i] = f32(im[i] + xi);
+    }
+    const quarter = half >> 1;
+    if (quarter > 0) {
+      // W = -i: W·x = xi - i·xr
+      for (let i = quarter; i < h; i += size) {
+        const j = i + half;
+        const xr = re[j];
+        const xi = im[j];
+        re[j] = f32(re[i] - xi);
+        im[j] = f32(im[i] + xr);
+        re[i] = f32(re[i] + xi);
+        im[i] = f32(im[i] - xr);
+      }
+    }
+    const step = (h / size) * stride;
+    for (let k = 1; k < half; k++) {
+      if (k === quarter) continue;
+      const wr = cos[k * step];
+      const wi = negSin[k * step];
+      for (let i = k; i < h; i += size) {
+        const j = i + half;
+        const xr = re[j];
+        const xi = im[j];
+        const tr = f32(f32(wr * xr) - f32(wi * xi));
+        const ti = f32(f32(wr * xi) + f32(wi * xr));
+        re[j] = f32(re[i] - tr);
+        im[j] = f32(im[i] - ti);
+        re[i] = f32(re[i] + tr);
+        im[i] = f32(im[i] + ti);
+      }
+    }
+  }
+}
+
+/** In-place forward complex FFT of (re, im) in natural order, N = 2·twiddles.cos.length. */
 export function fftInPlace(re: Float32Array, im: Float32Array, tw: TwiddleTables): void {
   const n = re.length;
   if (im.length !== n || tw.cos.length * 2 !== n) throw new Error(`FFT buffers (${re.length}, ${im.length}) do not match the twiddle tables for N=${tw.cos.length * 2}`);
-  // bit-reversal permutation
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+  const rev = bitReversal(n);
+  for (let i = 0; i < n; i++) {
+    const j = rev[i];
     if (i < j) {
       const tr = re[i];
       re[i] = re[j];
@@ -47,22 +118,60 @@ export function fftInPlace(re: Float32Array, im: Float32Array, tw: TwiddleTables
       im[j] = ti;
     }
   }
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = tw.cos[k * step];
-        const wi = tw.negSin[k * step];
-        const i = start + k;
-        const j = i + half;
-        const tr = f32(f32(wr * re[j]) - f32(wi * im[j]));
-        const ti = f32(f32(wr * im[j]) + f32(wi * re[j]));
-        re[j] = f32(re[i] - tr);
-        im[j] = f32(im[i] - ti);
-        re[i] = f32(re[i] + tr);
-        im[i] = f32(im[i] + ti);
-      }
-    }
+  fftCore(re, im, n, tw.cos, tw.negSin, 1);
+}
+
+/**
+ * |2·X[k]|² (four times the power of bin k) of the real sequence whose half-length FFT Z is in
+ * (re, im), length h = N/2; k from 0 to h; twiddles of the N-point table.
+ */
+export function realFftPower4(re: Float32Array, im: Float32Array, h: number, tw: TwiddleTables, k: number): number {
+  if (k === h) {
+    const d = f32(re[0] - im[0]);
+    const x = f32(d + d);
+    return f32(x * x);
   }
+  const m = (h - k) & (h - 1);
+  const ar = f32(re[k] + re[m]);
+  const ai = f32(im[k] - im[m]);
+  const br = f32(re[k] - re[m]);
+  const bi = f32(im[k] + im[m]);
+  const c = tw.cos[k];
+  const s = tw.negSin[k];
+  const xr = f32(ar + f32(f32(c * bi) + f32(s * br)));
+  const xi = f32(ai + f32(f32(s * bi) - f32(c * br)));
+  return f32(f32(xr * xr) + f32(xi * xi));
+}
+
+/**
+ * Real-input FFT for tests and tools: x (length N, a power of two >= 4) -> 2·X[k] for k = 0..N/2
+ * as float64 pairs of the float32 steps above (the spectral block uses the power only).
+ */
+export function realFftTwice(x: Float32Array, tw: TwiddleTables): { re: number[]; im: number[] } {
+  const n = x.length;
+  if (!isPowerOfTwo(n) || n < 4 || tw.cos.length * 2 !== n) throw new Error(`real FFT needs a power of two >= 4 matching the twiddles (N=${tw.cos.length * 2}), got ${n}`);
+  const h = n / 2;
+  const rev = bitReversal(h);
+  const zr = new Float32Array(h);
+  const zi = new Float32Array(h);
+  for (let i = 0; i < h; i++) {
+    zr[rev[i]] = x[2 * i];
+    zi[rev[i]] = x[2 * i + 1];
+  }
+  fftCore(zr, zi, h, tw.cos, tw.negSin, 2);
+  const outRe: number[] = [];
+  const outIm: number[] = [];
+  for (let k = 0; k < h; k++) {
+    const m = (h - k) & (h - 1);
+    const ar = f32(zr[k] + zr[m]);
+    const ai = f32(zi[k] - zi[m]);
+    const br = f32(zr[k] - zr[m]);
+    const bi = f32(zi[k] + zi[m]);
+    outRe.push(f32(ar + f32(f32(tw.cos[k] * bi) + f32(tw.negSin[k] * br))));
+    outIm.push(f32(ai + f32(f32(tw.negSin[k] * bi) - f32(tw.cos[k] * br))));
+  }
+  const d = f32(zr[0] - zi[0]);
+  outRe.push(f32(d + d));
+  outIm.push(0);
+  return { re: outRe, im: outIm };
 }

@@ -58,12 +58,25 @@ export function featureFloatOps(plan: FeaturePlan): FloatOpCount {
   }
   const sp = plan.spectral;
   if (sp) {
-    const n = sp.n;
-    const butterflies = (n / 2) * Math.log2(n);
-    const bins = sp.bands.reduce((s, b) => s + (b.hiBin - b.loBin + 1), 0);
+    // tml_spectral_segment: mean over M samples, (x − mean)·w, the N/2-point complex FFT (the
+    // twiddle-1 and −i butterflies add only), then per band bin |2X[k]|² (9 add, 6 mul;
+    // 2 add, 1 mul at k = N/2), ·scale and + into the band sum.
+    const m = sp.segmentLength;
+    const h = sp.n / 2;
+    const butterflies = (h / 2) * Math.log2(h);
+    // twiddle 1 in every group (h − 1 butterflies), −i in every group of size >= 4 (h/2 − 1): adds only
+    const trivial = h - 1 + Math.max(0, h / 2 - 1);
+    let binAdd = 0;
+    let binMul = 0;
+    for (const b of sp.bands) {
+      for (let k = b.loBin; k <= b.hiBin; k++) {
+        binAdd += (k === h ? 2 : 9) + 1;
+        binMul += (k === h ? 1 : 6) + 1;
+      }
+    }
     const perSegment = {
-      add: (sp.detrend ? n : 0) + n + 6 * butterflies + 2 * bins,
-      mul: n + 4 * butterflies + 3 * bins,
+      add: (sp.detrend ? m : 0) + m + 4 * trivial + 6 * (butterflies - trivial) + binAdd,
+      mul: m + 4 * (butterflies - trivial) + binMul,
       div: sp.detrend ? 1 : 0,
     };
     c.add += sp.segments * A * perSegment.add;

@@ -3,22 +3,24 @@
  * by step, mirrored by `tml_spectral_*` in firmware/arduino/tinyml_dsp/tml_features.c.
  *
  * Welch (P. Welch, IEEE Trans. Audio Electroacoust. 15(2), 1967), as scipy.signal.welch with
- * scaling='density', return_onesided=True, detrend='constant' (or none):
- *   segments of N samples start every hop = N - round(N·overlap) samples (default overlap 50%);
- *   segments = floor((L - N)/hop) + 1, trailing samples that fill no whole segment are unused;
- *   each segment: subtract its mean (optional), multiply by the window w, FFT;
+ * scaling='density', return_onesided=True, detrend='constant' (or none), nperseg = M, nfft = N:
+ *   segments of M = min(L, N) samples start every hop = M - round(M·overlap) samples (default
+ *   overlap 50%); segments = floor((L - M)/hop) + 1, trailing samples that fill no whole segment
+ *   are unused; each segment: subtract its mean (optional), multiply by the window w of length M,
+ *   ZERO-PAD to N when M < N (a window shorter than the FFT), FFT of length N;
  *   P[k] = c_k·|X[k]|² / (fs·Σw²), c_k = 1 for k = 0 and k = N/2, else 2 (ONE-SIDED PSD, units²/Hz);
+ *   computed as |2X[k]|²·(c_k/(4·fs·Σw²)) from the real-input FFT of fft.ts;
  *   band b = log10( (Σ over segments, Σ over bins k of band b of P[k]) / (segments·bins_b) + ε ).
  * A bin k (frequency k·fs/N) belongs to band [lo, hi) when lo <= k·fs/N < hi; the last band
  * also takes a bin exactly at its upper edge.
  */
 import { f32 } from './float32';
 import { log10_32 } from './float32-math';
-import { fftInPlace, isPowerOfTwo, twiddleTables, type TwiddleTables } from './fft';
+import { bitReversal, fftCore, isPowerOfTwo, realFftPower4, twiddleTables, type TwiddleTables } from './fft';
 import { windowPowerSum, windowTable, type WindowName } from './window-function';
 
 export interface SpectralBlockConfig {
-  /** FFT (segment) length, a power of two from 4 to 1024, at most the window length (default: largest power of two <= window, at most 256) */
+  /** FFT length, a power of two from 4 to 1024 (default: largest power of two <= window, at most 256); longer than the window: one segment of the whole window, zero-padded */
   fftLength?: number;
   /** segment overlap fraction in [0, 0.95] (default 0.5) */
   overlap?: number;
@@ -45,16 +47,25 @@ export interface SpectralBand {
 }
 
 export interface SpectralPlan {
+  /** FFT length N */
   n: number;
+  /** samples per Welch segment M = min(window, N); the FFT input is zero-padded from M to N */
+  segmentLength: number;
   hop: number;
   segments: number;
+  /** window function, M values */
   window: Float32Array;
   windowName: WindowName;
   twiddles: TwiddleTables;
+  /** bit reversal of the N/2 packed complex values */
+  bitReverse: Uint16Array;
   bands: SpectralBand[];
-  /** float32 1/(fs·Σw²) for bins 0 and N/2, 2/(fs·Σw²) for the others */
+  /** float32 1/(4·fs·Σw²) for bins 0 and N/2, 2/(4·fs·Σw²) for the others: P[k] = |2X[k]|² · scale */
   scaleEdge: number;
   scaleMid: number;
+  /** scratch of the half-length FFT (reused by every call: the block is synchronous) */
+  re: Float32Array;
+  im: Float32Array;
   epsilon: number;
   detrend: boolean;
 }
@@ -74,7 +85,6 @@ export function spectralProblems(config: SpectralBlockConfig, windowLength: numb
   const p: string[] = [];
   const n = config.fftLength ?? defaultFftLength(windowLength);
   if (!isPowerOfTwo(n) || n < 4 || n > 1024) p.push(`spectral.fftLength must be a power of two from 4 to 1024, got ${n}`);
-  else if (n > windowLength) p.push(`spectral.fftLength ${n} is longer than the window (${windowLength} samples): use at most ${defaultFftLength(windowLength)}`);
   const overlap = config.overlap ?? 0.5;
   if (!(overlap >= 0 && overlap <= 0.95)) p.push(`spectral.overlap must be between 0 and 0.95, got ${overlap}`);
   const w = config.window ?? 'hann-periodic';
@@ -119,10 +129,11 @@ export function planSpectral(config: SpectralBlockConfig, windowLength: number, 
   const problems = spectralProblems(config, windowLength, rate);
   if (problems.length) throw new Error(problems.join('; '));
   const n = config.fftLength ?? defaultFftLength(windowLength);
-  const hop = Math.max(1, n - Math.round(n * (config.overlap ?? 0.5)));
-  const segments = Math.floor((windowLength - n) / hop) + 1;
+  const m = Math.min(windowLength, n);
+  const hop = Math.max(1, m - Math.round(m * (config.overlap ?? 0.5)));
+  const segments = Math.floor((windowLength - m) / hop) + 1;
   const windowName = config.window ?? 'hann-periodic';
-  const window = windowTable(windowName, n);
+  const window = windowTable(windowName, m);
   const s2 = windowPowerSum(window);
   const edges = bandEdges(config, rate);
   const bands: SpectralBand[] = [];
@@ -131,9 +142,11 @@ export function planSpectral(config: SpectralBlockConfig, windowLength: number, 
     bands.push({ loHz: edges[i], hiHz: edges[i + 1], loBin: bins[0], hiBin: bins[bins.length - 1], invCount: f32(1 / (segments * bins.length)) });
   }
   return {
-    n, hop, segments, window, windowName, twiddles: twiddleTables(n), bands,
-    scaleEdge: f32(1 / (rate * s2)),
-    scaleMid: f32(2 / (rate * s2)),
+    n, segmentLength: m, hop, segments, window, windowName, twiddles: twiddleTables(n), bitReverse: bitReversal(n / 2), bands,
+    scaleEdge: f32(1 / (4 * rate * s2)),
+    scaleMid: f32(2 / (4 * rate * s2)),
+    re: new Float32Array(n / 2),
+    im: new Float32Array(n / 2),
     epsilon: f32(config.epsilon ?? 1e-10),
     detrend: (config.detrend ?? 'mean') === 'mean',
   };
@@ -141,33 +154,59 @@ export function planSpectral(config: SpectralBlockConfig, windowLength: number, 
 
 /** Log band powers of one preprocessed float32 axis signal. */
 export function spectralBlock(plan: SpectralPlan, x: Float32Array): number[] {
-  const { n } = plan;
-  const re = new Float32Array(n);
-  const im = new Float32Array(n);
-  const acc = new Float32Array(plan.bands.length);
+  const out = new Array<number>(plan.bands.length);
+  spectralInto(plan, x, out, 0);
+  return out;
+}
+
+/**
+ * Writes the log band powers of x into out[offset..]: per segment, mean (optional), window, pack
+ * pairs (x[2i], x[2i+1]) into bit-reversed complex slots, zeros past the segment, half-length FFT,
+ * band sums of |2X[k]|²·scale in bin order, then log10(sum·invCount + ε) per band.
+ */
+export function spectralInto(plan: SpectralPlan, x: Float32Array, out: number[], offset: number): void {
+  const { n, segmentLength: m, window: w, bitReverse: rev, re, im, bands, twiddles } = plan;
+  const h = n >> 1;
+  const pairs = m >> 1;
+  const nb = bands.length;
+  for (let b = 0; b < nb; b++) out[offset + b] = 0;
   for (let s = 0; s < plan.segments; s++) {
     const start = s * plan.hop;
     let mean = 0;
     if (plan.detrend) {
       let sum = 0;
-      for (let i = 0; i < n; i++) sum = f32(sum + x[start + i]);
-      mean = f32(sum / n);
+      for (let i = 0; i < m; i++) sum = f32(sum + x[start + i]);
+      mean = f32(sum / m);
     }
-    for (let i = 0; i < n; i++) {
-      re[i] = f32(f32(x[start + i] - mean) * plan.window[i]);
-      im[i] = 0;
+    for (let i = 0; i < pairs; i++) {
+      const j = rev[i];
+      const t = start + 2 * i;
+      re[j] = f32(f32(x[t] - mean) * w[2 * i]);
+      im[j] = f32(f32(x[t + 1] - mean) * w[2 * i + 1]);
     }
-    fftInPlace(re, im, plan.twiddles);
-    for (let b = 0; b < plan.bands.length; b++) {
-      const band = plan.bands[b];
+    let i0 = pairs;
+    if (m & 1) {
+      // odd segment: its last sample pairs with the first padding zero
+      re[rev[pairs]] = f32(f32(x[start + m - 1] - mean) * w[m - 1]);
+      im[rev[pairs]] = 0;
+      i0++;
+    }
+    for (let i = i0; i < h; i++) {
+      re[rev[i]] = 0;
+      im[rev[i]] = 0;
+    }
+    fftCore(re, im, h, twiddles.cos, twiddles.negSin, 2);
+    for (let b = 0; b < nb; b++) {
+      const band = bands[b];
+      let acc = out[offset + b];
       for (let k = band.loBin; k <= band.hiBin; k++) {
-        const scale = k === 0 || k === n / 2 ? plan.scaleEdge : plan.scaleMid;
-        const p = f32(f32(f32(re[k] * re[k]) + f32(im[k] * im[k])) * scale);
-        acc[b] = f32(acc[b] + p);
+        const scale = k === 0 || k === h ? plan.scaleEdge : plan.scaleMid;
+        acc = f32(acc + f32(realFftPower4(re, im, h, twiddles, k) * scale));
       }
+      out[offset + b] = acc;
     }
   }
-  return plan.bands.map((band, b) => log10_32(f32(f32(acc[b] * band.invCount) + plan.epsilon)));
+  for (let b = 0; b < nb; b++) out[offset + b] = log10_32(f32(f32(out[offset + b] * bands[b].invCount) + plan.epsilon));
 }
 
 /** Feature-name suffix of a band, e.g. band_0_5hz, band_2p5_7p5hz. */

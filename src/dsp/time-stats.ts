@@ -73,28 +73,8 @@ export class TimeStatsAccumulator {
 
   /** The requested statistics, in the order asked. */
   result(names: readonly StatName[]): number[] {
-    const n = this.n;
-    const variance = n > 0 ? f32(this.m2 / n) : 0;
-    const out: number[] = [];
-    for (const name of names) {
-      switch (name) {
-        case 'mean': out.push(this.mean); break;
-        case 'std': out.push(sqrt32(variance)); break;
-        case 'rms': out.push(sqrt32(f32(variance + f32(this.mean * this.mean)))); break;
-        case 'min': out.push(this.min); break;
-        case 'max': out.push(this.max); break;
-        case 'ptp': out.push(f32(this.max - this.min)); break;
-        case 'skew':
-          out.push(this.m2 > 0 ? f32(f32(sqrt32(n) * this.m3) / f32(this.m2 * sqrt32(this.m2))) : 0);
-          break;
-        case 'kurt':
-          out.push(this.m2 > 0 ? f32(f32(f32(n * this.m4) / f32(this.m2 * this.m2)) - 3) : 0);
-          break;
-        case 'zcr': out.push(n > 1 ? f32(this.zeroCrossings / f32(n - 1)) : 0); break;
-        case 'mcr': out.push(n > 1 ? f32(this.meanCrossings() / f32(n - 1)) : 0); break;
-      }
-    }
-    return out;
+    const mcr = names.includes('mcr') ? this.meanCrossings() : 0;
+    return names.map((name) => statValue(STAT_NAMES.indexOf(name), this.n, this.mean, this.m2, this.m3, this.m4, this.min, this.max, this.zeroCrossings, mcr));
   }
 
   private meanCrossings(): number {
@@ -105,4 +85,89 @@ export class TimeStatsAccumulator {
     }
     return count;
   }
+}
+
+/** One statistic (code = index in STAT_NAMES) from the accumulated moments; twin of tml_stat. */
+export function statValue(code: number, n: number, mean: number, m2: number, m3: number, m4: number, min: number, max: number, zeroCrossings: number, meanCrossings: number): number {
+  const variance = n > 0 ? f32(m2 / n) : 0;
+  switch (code) {
+    case 0: return mean;
+    case 1: return sqrt32(variance);
+    case 2: return sqrt32(f32(variance + f32(mean * mean)));
+    case 3: return min;
+    case 4: return max;
+    case 5: return f32(max - min);
+    case 6: return m2 > 0 ? f32(f32(sqrt32(n) * m3) / f32(m2 * sqrt32(m2))) : 0;
+    case 7: return m2 > 0 ? f32(f32(f32(n * m4) / f32(m2 * m2)) - 3) : 0;
+    case 8: return n > 1 ? f32(zeroCrossings / f32(n - 1)) : 0;
+    case 9: return n > 1 ? f32(meanCrossings / f32(n - 1)) : 0;
+    default: throw new Error(`unknown statistic code ${code}`);
+  }
+}
+
+/**
+ * Per-sample-index constants of the update, the same float32 values push() computes each time
+ * (n' = t+1, n'²-3n'+3 and n'-2, each step rounded as there): computed once per window length.
+ */
+export interface StatsTables {
+  n: Float32Array;
+  poly: Float32Array;
+  nMinus2: Float32Array;
+}
+
+export function statsTables(length: number): StatsTables {
+  const n = new Float32Array(length);
+  const poly = new Float32Array(length);
+  const nMinus2 = new Float32Array(length);
+  let count = 0;
+  for (let t = 0; t < length; t++) {
+    count = f32(count + 1);
+    n[t] = count;
+    poly[t] = f32(f32(f32(count * count) - f32(3 * count)) + 3);
+    nMinus2[t] = f32(count - 2);
+  }
+  return { n, poly, nMinus2 };
+}
+
+/**
+ * The statistics `codes` of x[0..length) written to out[offset..], bit for bit what
+ * TimeStatsAccumulator gives (same update, same order) without an object per sample.
+ */
+export function timeStatsInto(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, out: number[], offset: number): void {
+  const tn = tables.n;
+  const tpoly = tables.poly;
+  const tnm2 = tables.nMinus2;
+  let mean = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  let min = x[0];
+  let max = x[0];
+  let zc = 0;
+  let prevNeg = x[0] < 0;
+  for (let t = 0; t < length; t++) {
+    const v = x[t];
+    const n = tn[t];
+    const delta = f32(v - mean);
+    const dn = f32(delta / n);
+    const dn2 = f32(dn * dn);
+    const term1 = f32(f32(delta * dn) * (n - 1)); // n - 1 is the previous count, exact (an integer < 2^24)
+    mean = f32(mean + dn);
+    m4 = f32(f32(f32(m4 + f32(f32(term1 * dn2) * tpoly[t])) + f32(f32(6 * dn2) * m2)) - f32(f32(4 * dn) * m3));
+    m3 = f32(f32(m3 + f32(f32(term1 * dn) * tnm2[t])) - f32(f32(3 * dn) * m2));
+    m2 = f32(m2 + term1);
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const neg = v < 0;
+    if (neg !== prevNeg) zc++;
+    prevNeg = neg;
+  }
+  const n = length > 0 ? tn[length - 1] : 0;
+  let mcr = 0;
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] === 9) {
+      for (let t = 1; t < length; t++) if (x[t - 1] < mean !== x[t] < mean) mcr++;
+    }
+  }
+  for (let i = 0; i < codes.length; i++) out[offset + i] = statValue(codes[i], n, mean, m2, m3, m4, min, max, zc, mcr);
 }

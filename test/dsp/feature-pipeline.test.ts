@@ -45,7 +45,10 @@ describe('feature pipeline (config -> plan -> vector + names)', () => {
     const raw = bufferBytes({ raw: {} }, 119, 6);
     assert.strictEqual(raw.output, 119 * 6 * 4);
     const spectral = bufferBytes({ spectral: { fftLength: 64, bandCount: 8 } }, 119, 6);
-    assert.strictEqual(spectral.spectral, 64 * 6 * 4 + 2 * 64 * 4 + 6 * 8 * 4);
+    // ring of one 64-sample segment per axis, 32 complex values for the packed real FFT, band sums
+    assert.strictEqual(spectral.spectral, 64 * 6 * 4 + 64 * 4 + 6 * 8 * 4);
+    // FFT longer than the window: the ring holds the window (119), the FFT buffer N floats
+    assert.strictEqual(bufferBytes({ spectral: { fftLength: 128, bandCount: 8 } }, 119, 6).spectral, 119 * 6 * 4 + 128 * 4 + 6 * 8 * 4);
     assert.strictEqual(bufferBytes({ stats: {}, filter: { type: 'highpass', cutoffHz: 1, order: 4 } }, 119, 6).filter, 6 * 2 * 2 * 4 + 1);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'assert';
 import fc from 'fast-check';
-import { fftInPlace, twiddleTables } from '../../src/dsp/fft';
+import { bitReversal, fftInPlace, realFftTwice, twiddleTables } from '../../src/dsp/fft';
 
 function fft(x: number[], imag?: number[]): { re: Float32Array; im: Float32Array } {
   const re = Float32Array.from(x);
@@ -53,6 +53,34 @@ describe('FFT (float32 radix-2)', () => {
       }
       return Math.abs(et - ef / n) <= 1e-5 * (1 + et);
     }), { numRuns: 60 });
+  });
+
+  it('real-input FFT (N/2 complex FFT + split) gives 2·X[k] of the float64 DFT for k = 0..N/2', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 8 }), fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 256, maxLength: 256 }), (log2, values) => {
+      const n = 2 ** log2;
+      const x = Float32Array.from(values.slice(0, n));
+      const { re, im } = realFftTwice(x, twiddleTables(n));
+      assert.strictEqual(re.length, n / 2 + 1);
+      const energy = x.reduce((a, v) => a + v * v, 0);
+      for (let k = 0; k <= n / 2; k++) {
+        let dr = 0;
+        let di = 0;
+        for (let t = 0; t < n; t++) {
+          dr += x[t] * Math.cos((2 * Math.PI * k * t) / n);
+          di -= x[t] * Math.sin((2 * Math.PI * k * t) / n);
+        }
+        const tol = 1e-4 * (1 + Math.sqrt(energy) * n);
+        assert.ok(Math.abs(2 * dr - re[k]) <= tol && Math.abs(2 * di - im[k]) <= tol, `N=${n} bin ${k}: ${re[k]},${im[k]} vs 2·(${dr},${di})`);
+      }
+      // Parseval on the one-sided spectrum: Σx² = (|X0|² + 2Σ|Xk|² + |X_N/2|²)/N
+      let ef = 0;
+      for (let k = 0; k <= n / 2; k++) ef += ((k === 0 || k === n / 2 ? 1 : 2) * (re[k] * re[k] + im[k] * im[k])) / 4;
+      return Math.abs(energy - ef / n) <= 1e-5 * (1 + energy);
+    }), { numRuns: 60 });
+  });
+
+  it('bit-reverses indexes', () => {
+    assert.deepStrictEqual(Array.from(bitReversal(8)), [0, 4, 2, 6, 1, 5, 3, 7]);
   });
 
   it('rejects lengths that are not a power of two', () => {

@@ -10,12 +10,16 @@ describe('float operation count of the C twin (the floor beside measured AVR cyc
     assert.deepStrictEqual(ops, { add: 48, mul: 64, div: 5, cmp: 13, sqrt: 0, log10: 0, total: 130 });
   });
 
-  it('counts N/2·log2 N butterflies per segment and axis for the FFT, and scales with axes and segments', () => {
+  it('counts the N/2-point complex FFT and the real split per segment and axis, and scales with axes and segments', () => {
     const shape = { windowLength: 16, axes: ['x'], rate: 16 };
-    // N = 8, hop 4: 3 segments; 12 butterflies (4 mul + 6 add each); bins 0..4 in 2 bands (5 bins).
+    // N = 8, hop 4: 3 segments; the 4-point FFT has 4 butterflies, 3 with twiddle 1 and 1 with −i
+    // (4 add each, no multiplication); bins 0..3 cost 10 add + 7 mul each, bin 4 (N/2) 3 add + 2 mul.
     const one = featureFloatOps(planFeatures({ spectral: { fftLength: 8, bandCount: 2 } }, shape));
-    const perSegmentMul = 8 + 4 * 12 + 3 * 5;
-    const perSegmentAdd = 8 + 8 + 6 * 12 + 2 * 5;
+    const perSegmentMul = 8 + (4 * 7 + 2);
+    const perSegmentAdd = 8 + 8 + 4 * 4 + (4 * 10 + 3);
+    // N = 64: the 32-point FFT has 80 butterflies, 31 + 15 without multiplication
+    const big = featureFloatOps(planFeatures({ spectral: { fftLength: 64, bandCount: 1, detrend: 'none' } }, { windowLength: 64, axes: ['x'], rate: 64 }));
+    assert.strictEqual(big.mul, 64 + 64 + 4 * (80 - 46) + (32 * 7 + 2) + 1);
     assert.strictEqual(one.mul, 16 + 3 * perSegmentMul + 2);
     assert.strictEqual(one.add, 3 * perSegmentAdd + 2);
     assert.strictEqual(one.div, 3);

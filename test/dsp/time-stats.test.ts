@@ -1,6 +1,6 @@
 import assert from 'assert';
 import fc from 'fast-check';
-import { TimeStatsAccumulator, STAT_NAMES, type StatName } from '../../src/dsp/time-stats';
+import { TimeStatsAccumulator, STAT_NAMES, statsTables, timeStatsInto, type StatName } from '../../src/dsp/time-stats';
 import { seededRandom } from '../support/dsp-golden';
 
 function stats(x: number[], names: readonly StatName[] = STAT_NAMES): Record<string, number> {
@@ -84,5 +84,16 @@ describe('time statistics (one streaming pass, float32)', () => {
     acc.push(1);
     acc.push(2);
     assert.throws(() => acc.result(['mcr']), /history/);
+  });
+
+  it('the table-driven pass of computeFeatures gives the accumulator\'s bits for every statistic', () => {
+    fc.assert(fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 2, maxLength: 300 }), (values) => {
+      const x = Float32Array.from(values);
+      const acc = new TimeStatsAccumulator(true);
+      for (const v of x) acc.push(v);
+      const out: number[] = [];
+      timeStatsInto(x, x.length, Uint8Array.from(STAT_NAMES.map((_, i) => i)), statsTables(x.length), out, 0);
+      assert.deepStrictEqual(out, acc.result([...STAT_NAMES]));
+    }), { numRuns: 200 });
   });
 });

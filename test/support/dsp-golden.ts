@@ -37,6 +37,12 @@ export const GOLDEN_CASES: GoldenCase[] = [
     config: { raw: {}, spectral: { fftLength: 64, window: 'rectangular', overlap: 0, epsilon: 1e-6 } },
     shape: { windowLength: 128, axes: ['v'], rate: 1000 },
   },
+  {
+    // FFT longer than an odd window: one segment of 75 samples zero-padded to 128
+    name: 'zero-padded-odd-window-fft128',
+    config: { stats: {}, spectral: { fftLength: 128, bandCount: 6 } },
+    shape: { windowLength: 75, axes: ['aX', 'gZ'], rate: 119 },
+  },
 ];
 
 /** mulberry32: a small seeded PRNG so golden windows are the same everywhere. */

@@ -1,5 +1,5 @@
 /*
- * tinyml DSP runtime, twin of src/dsp/float32-math.ts, fft.ts, input-quantization.ts and
+ * tinyml DSP runtime, twin of src/dsp/float32-math.ts, fft.ts (fftCore, realFftPower4), input-quantization.ts and
  * normalization.ts. Keep every expression in the same order as its TypeScript twin.
  */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -89,36 +89,75 @@ float tml_log10f(float x) {
   return (float)e * TML_LOG10_2 + lnm * TML_LOG10_E;
 }
 
-void tml_fft(float *re, float *im, uint16_t n, const float *twr, const float *twi) {
-  uint16_t i, j, bit, size, half, step, start, k;
-  for (i = 1, j = 0; i < n; i++) {
-    for (bit = n >> 1; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      float tr = re[i], ti = im[i];
-      re[i] = re[j];
-      re[j] = tr;
-      im[i] = im[j];
-      im[j] = ti;
-    }
-  }
-  for (size = 2; size <= n && size != 0; size = (uint16_t)(size << 1)) {
+void tml_fft_core(float *re, float *im, uint16_t h, const float *twr, const float *twi, uint16_t stride) {
+  uint16_t size, half, quarter, step, i, j, k;
+  for (size = 2; size <= h && size != 0; size = (uint16_t)(size << 1)) {
     half = size >> 1;
-    step = n / size;
-    for (start = 0; start < n; start = (uint16_t)(start + size)) {
-      for (k = 0; k < half; k++) {
-        float wr = tml_pgm_float(&twr[k * step]);
-        float wi = tml_pgm_float(&twi[k * step]);
-        uint16_t a = (uint16_t)(start + k), b = (uint16_t)(a + half);
-        float tr = wr * re[b] - wi * im[b];
-        float ti = wr * im[b] + wi * re[b];
-        re[b] = re[a] - tr;
-        im[b] = im[a] - ti;
-        re[a] = re[a] + tr;
-        im[a] = im[a] + ti;
+    /* twiddle 1 (k = 0): add and subtract only, as fftCore */
+    for (i = 0; i < h; i = (uint16_t)(i + size)) {
+      float xr, xi;
+      j = (uint16_t)(i + half);
+      xr = re[j];
+      xi = im[j];
+      re[j] = re[i] - xr;
+      im[j] = im[i] - xi;
+      re[i] = re[i] + xr;
+      im[i] = im[i] + xi;
+    }
+    quarter = half >> 1;
+    if (quarter > 0) {
+      /* twiddle -i (k = half/2): W*x = xi - i*xr, exact */
+      for (i = quarter; i < h; i = (uint16_t)(i + size)) {
+        float xr, xi;
+        j = (uint16_t)(i + half);
+        xr = re[j];
+        xi = im[j];
+        re[j] = re[i] - xi;
+        im[j] = im[i] + xr;
+        re[i] = re[i] + xi;
+        im[i] = im[i] - xr;
+      }
+    }
+    step = (uint16_t)((h / size) * stride);
+    for (k = 1; k < half; k++) {
+      float wr, wi;
+      if (k == quarter) continue;
+      wr = tml_pgm_float(&twr[k * step]);
+      wi = tml_pgm_float(&twi[k * step]);
+      for (i = k; i < h; i = (uint16_t)(i + size)) {
+        float xr, xi, tr, ti;
+        j = (uint16_t)(i + half);
+        xr = re[j];
+        xi = im[j];
+        tr = wr * xr - wi * xi;
+        ti = wr * xi + wi * xr;
+        re[j] = re[i] - tr;
+        im[j] = im[i] - ti;
+        re[i] = re[i] + tr;
+        im[i] = im[i] + ti;
       }
     }
   }
+}
+
+float tml_rfft_power4(const float *re, const float *im, uint16_t h, uint16_t k, const float *twr, const float *twi) {
+  uint16_t m;
+  float ar, ai, br, bi, c, s, xr, xi;
+  if (k == h) {
+    float d = re[0] - im[0];
+    float x = d + d;
+    return x * x;
+  }
+  m = (uint16_t)((h - k) & (h - 1));
+  ar = re[k] + re[m];
+  ai = im[k] - im[m];
+  br = re[k] - re[m];
+  bi = im[k] + im[m];
+  c = tml_pgm_float(&twr[k]);
+  s = tml_pgm_float(&twi[k]);
+  xr = ar + (c * bi + s * br);
+  xi = ai + (s * bi - c * br);
+  return xr * xr + xi * xi;
 }
 
 int32_t tml_round_half_away(float v) {

@@ -41,11 +41,19 @@ float tml_sqrtf(float x);
 float tml_log10f(float x);
 
 /*
- * In-place radix-2 forward FFT of n complex values (re, im), n a power of two;
- * twr[k] = cos(2*pi*k/n), twi[k] = -sin(2*pi*k/n), k < n/2, in TML_PROGMEM. Twin of fftInPlace.
- * Values: any finite floats; |X[k]| <= sum |x[n]|.
+ * In-place radix-2 DIT forward FFT of h complex values (re, im) ALREADY IN BIT-REVERSED ORDER,
+ * h a power of two; W_h^j = (twr[j*stride], twi[j*stride]) with twr[k] = cos(2*pi*k/N),
+ * twi[k] = -sin(2*pi*k/N), k < N/2, N = h*stride, in TML_PROGMEM; twiddles 1 and -i are applied
+ * exactly (adds only). Twin of fftCore.
+ * Values: any finite floats; |Z[k]| <= sum |z[n]|.
  */
-void tml_fft(float *re, float *im, uint16_t n, const float *twr, const float *twi);
+void tml_fft_core(float *re, float *im, uint16_t h, const float *twr, const float *twi, uint16_t stride);
+
+/*
+ * |2 X[k]|^2 of the real sequence x of length N = 2h whose packed FFT Z (z[m] = x[2m] + i x[2m+1])
+ * is in (re, im); k = 0..h; twiddles of the N-point table. Twin of realFftPower4.
+ */
+float tml_rfft_power4(const float *re, const float *im, uint16_t h, uint16_t k, const float *twr, const float *twi);
 
 /* Round half away from zero (exact steps), saturated to +-2^23; twin of roundHalfAwayFromZero. */
 int32_t tml_round_half_away(float v);

@@ -38,28 +38,53 @@ static float tml_filter_step(tml_features_state *s, uint8_t a, float x) {
 #endif
 
 #if TML_FEAT_SPECTRAL
-/* One Welch segment of axis a: the last TML_FEAT_FFT_N samples, oldest at ring row `oldest`. */
+/*
+ * One Welch segment of axis a: the last TML_FEAT_SEG samples, oldest at ring row `oldest`; pairs
+ * packed into bit-reversed complex slots, zero-padded to TML_FEAT_FFT_N (twin of spectralInto).
+ */
 static void tml_spectral_segment(tml_features_state *s, uint8_t a, uint16_t oldest) {
-  uint16_t i, k;
+  uint16_t i, k, r;
   uint8_t b;
   float mean = 0.0f;
 #if TML_FEAT_DETREND
   float sum = 0.0f;
-  for (i = 0; i < TML_FEAT_FFT_N; i++) sum = sum + s->ring[(uint16_t)(oldest + i) % TML_FEAT_FFT_N][a];
-  mean = sum / (float)TML_FEAT_FFT_N;
-#endif
-  for (i = 0; i < TML_FEAT_FFT_N; i++) {
-    s->re[i] = (s->ring[(uint16_t)(oldest + i) % TML_FEAT_FFT_N][a] - mean) * tml_pgm_float(&tml_feat_window[i]);
-    s->im[i] = 0.0f;
+  r = oldest;
+  for (i = 0; i < TML_FEAT_SEG; i++) {
+    sum = sum + s->ring[r][a];
+    if (++r == TML_FEAT_SEG) r = 0;
   }
-  tml_fft(s->re, s->im, TML_FEAT_FFT_N, tml_feat_twr, tml_feat_twi);
+  mean = sum / (float)TML_FEAT_SEG;
+#endif
+  r = oldest;
+  for (i = 0; i < TML_FEAT_SEG / 2; i++) {
+    uint16_t j = tml_pgm_u16(&tml_feat_bitrev[i]);
+    s->re[j] = (s->ring[r][a] - mean) * tml_pgm_float(&tml_feat_window[2 * i]);
+    if (++r == TML_FEAT_SEG) r = 0;
+    s->im[j] = (s->ring[r][a] - mean) * tml_pgm_float(&tml_feat_window[2 * i + 1]);
+    if (++r == TML_FEAT_SEG) r = 0;
+  }
+#if TML_FEAT_SEG % 2
+  {
+    /* odd segment: its last sample pairs with the first padding zero */
+    uint16_t j = tml_pgm_u16(&tml_feat_bitrev[TML_FEAT_SEG / 2]);
+    s->re[j] = (s->ring[r][a] - mean) * tml_pgm_float(&tml_feat_window[TML_FEAT_SEG - 1]);
+    s->im[j] = 0.0f;
+  }
+#endif
+  for (i = (TML_FEAT_SEG + 1) / 2; i < TML_FEAT_FFT_N / 2; i++) {
+    uint16_t j = tml_pgm_u16(&tml_feat_bitrev[i]);
+    s->re[j] = 0.0f;
+    s->im[j] = 0.0f;
+  }
+  tml_fft_core(s->re, s->im, TML_FEAT_FFT_N / 2, tml_feat_twr, tml_feat_twi, 2);
   for (b = 0; b < TML_FEAT_BANDS; b++) {
     uint16_t lo = tml_pgm_u16(&tml_feat_band_lo[b]), hi = tml_pgm_u16(&tml_feat_band_hi[b]);
+    float acc = s->band_acc[a][b];
     for (k = lo; k <= hi; k++) {
       float scale = (k == 0 || k == TML_FEAT_FFT_N / 2) ? TML_FEAT_PSD_EDGE : TML_FEAT_PSD_MID;
-      float p = (s->re[k] * s->re[k] + s->im[k] * s->im[k]) * scale;
-      s->band_acc[a][b] = s->band_acc[a][b] + p;
+      acc = acc + tml_rfft_power4(s->re, s->im, TML_FEAT_FFT_N / 2, k, tml_feat_twr, tml_feat_twi) * scale;
     }
+    s->band_acc[a][b] = acc;
   }
 }
 #endif
@@ -111,7 +136,7 @@ void tml_features_push(tml_features_state *s, const float *sample) {
     }
 #endif
 #if TML_FEAT_SPECTRAL
-    s->ring[t % TML_FEAT_FFT_N][a] = x;
+    s->ring[t % TML_FEAT_SEG][a] = x;
 #endif
   }
 #if TML_FEAT_FILTER_SECTIONS > 0
@@ -122,9 +147,9 @@ void tml_features_push(tml_features_state *s, const float *sample) {
 #endif
   s->t = (uint16_t)(t + 1);
 #if TML_FEAT_SPECTRAL
-  if (s->t >= TML_FEAT_FFT_N && (uint16_t)(s->t - TML_FEAT_FFT_N) % TML_FEAT_HOP == 0 &&
-      (uint16_t)(s->t - TML_FEAT_FFT_N) / TML_FEAT_HOP < TML_FEAT_SEGMENTS) {
-    for (a = 0; a < TML_FEAT_AXES; a++) tml_spectral_segment(s, a, (uint16_t)(s->t % TML_FEAT_FFT_N));
+  if (s->t >= TML_FEAT_SEG && (uint16_t)(s->t - TML_FEAT_SEG) % TML_FEAT_HOP == 0 &&
+      (uint16_t)(s->t - TML_FEAT_SEG) / TML_FEAT_HOP < TML_FEAT_SEGMENTS) {
+    for (a = 0; a < TML_FEAT_AXES; a++) tml_spectral_segment(s, a, (uint16_t)(s->t % TML_FEAT_SEG));
   }
 #endif
 }

@@ -51,8 +51,8 @@ typedef struct {
 #endif
 #endif
 #if TML_FEAT_SPECTRAL
-  float ring[TML_FEAT_FFT_N][TML_FEAT_AXES];
-  float re[TML_FEAT_FFT_N], im[TML_FEAT_FFT_N];
+  float ring[TML_FEAT_SEG][TML_FEAT_AXES]; /* the last segment (M = min(window, N) samples) */
+  float re[TML_FEAT_FFT_N / 2], im[TML_FEAT_FFT_N / 2]; /* packed real FFT */
   float band_acc[TML_FEAT_AXES][TML_FEAT_BANDS];
 #endif
   float out[TML_FEAT_OUT];
