@@ -1,12 +1,14 @@
 /**
  * `tinyml export MODEL [--c DIR] [--tflite FILE] [--sketch DIR --board NAME]`: the model as a C
- * header for the portable runtime and/or a .tflite flatbuffer. --sketch belongs to deploy (later).
+ * header for the portable runtime and/or a .tflite flatbuffer, and/or the inference sketch for a board
+ * with the same as an Arduino library folder (src/codegen/sketch.ts exportSketch).
  */
 import fs from 'fs';
 import path from 'path';
 import { UsageError } from '../main';
 import { generateCModel } from '../../codegen/c-model';
 import { writeTflite } from '../../codegen/tflite-writer';
+import { exportSketch, SketchError } from '../../codegen/sketch';
 import { loadModel } from './eval';
 
 const USAGE = 'usage: tinyml export MODEL [--c DIR] [--tflite FILE] [--tflite-float-io] [--sketch DIR --board NAME]';
@@ -26,8 +28,9 @@ export async function exportCommand(args: string[], out: NodeJS.WritableStream):
     else positional.push(a);
   }
   if (positional.length !== 1) throw new UsageError(USAGE);
-  if (opts.sketch !== undefined) throw new UsageError('export --sketch: not yet available (it comes with deploy)');
-  if (opts.c === undefined && opts.tflite === undefined) throw new UsageError(`nothing to export: give --c DIR and/or --tflite FILE; ${USAGE}`);
+  if (opts.sketch !== undefined && opts.board === undefined) throw new UsageError(`export --sketch needs --board NAME (e.g. uno); ${USAGE}`);
+  if (opts.board !== undefined && opts.sketch === undefined) throw new UsageError(`export --board goes with --sketch DIR; ${USAGE}`);
+  if (opts.c === undefined && opts.tflite === undefined && opts.sketch === undefined) throw new UsageError(`nothing to export: give --c DIR, --tflite FILE and/or --sketch DIR --board NAME; ${USAGE}`);
   const artifact = loadModel(positional[0]);
   if (opts.c !== undefined) {
     const header = generateCModel(artifact);
@@ -41,5 +44,15 @@ export async function exportCommand(args: string[], out: NodeJS.WritableStream):
     fs.mkdirSync(path.dirname(path.resolve(opts.tflite)), { recursive: true });
     fs.writeFileSync(opts.tflite, bytes);
     out.write(`${opts.tflite}\n`);
+  }
+  if (opts.sketch !== undefined && opts.board !== undefined) {
+    let written;
+    try {
+      written = exportSketch(artifact, opts.sketch, { board: opts.board });
+    } catch (e) {
+      if (e instanceof SketchError) throw new UsageError(`export --sketch: ${e.message}`);
+      throw e;
+    }
+    out.write(`${written.sketchDir}\n${written.libraryDir}\n`);
   }
 }
