@@ -15,8 +15,9 @@ import { CompiledSketch, chooseDriver, sizeProblem, SketchSizes, ToolchainDriver
 import { ArduinoCliDriver } from '../toolchain/arduino-cli';
 import { DebianAvrDriver } from '../toolchain/debian-avr';
 import { CompileError } from '../toolchain/compiler-diagnostics';
-import { DeviceLink, LineWaiter } from './device-link';
+import { DeviceLink, LineWaiter, PortBorrow } from './device-link';
 import { announcedModel, parseDeviceResult } from './device-result';
+import { watchPort } from './port-watch';
 import { boardFor, checkPort } from './validate';
 
 export const DEPLOY_STAGES = ['generate', 'compile', 'size', 'upload', 'verify'] as const;
@@ -40,7 +41,8 @@ export interface DeployOptions {
   drivers?: readonly ToolchainDriver[];
   /** RAM kept free for the stack on top of the globals (default 256 bytes on 8-bit boards, 8 KB on 32-bit). */
   stackReserve?: number;
-  timeouts?: Partial<Record<'compile' | 'upload' | 'verify', number>>;
+  /** Time limits in ms: compile 300 s, borrow (the port's owner letting go) 30 s, upload 60 s, verify 20 s. */
+  timeouts?: Partial<Record<'compile' | 'borrow' | 'upload' | 'verify', number>>;
   signal?: AbortSignal;
   onProgress?: (p: DeployProgress) => void;
   /** Pause between taking the port and starting the uploader (default 250 ms). */
@@ -128,6 +130,7 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
       opts.onProgress?.({ stage: 'compile', state: 'start', message: `compiling with ${driver.id}` });
       compiled = await driver.compile(sketch.dir, board, { outputDir: path.join(work, 'out'), timeoutMs: opts.timeouts?.compile ?? 300_000, signal: opts.signal });
     } catch (e) {
+      if (opts.signal?.aborted) throw new DeployError('compile', 'deploy cancelled while compiling');
       const overflow = e instanceof CompileError ? linkerOverflow(e.output, board.flashBytes, board.sramBytes, board.label, artifact.name) : null;
       if (overflow) throw new DeployError('size', overflow.message, { sizes: overflow.sizes, limits: { flash: board.flashBytes, ram: board.sramBytes }, stackReserve });
       // Paths relative to the sketch folder: the build folder is removed when deploy ends.
@@ -144,22 +147,30 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
     begin('upload', 'uploading');
     let borrow;
     try {
-      borrow = await opts.link.borrow('uploading');
+      borrow = await borrowWithin(opts.link, opts.timeouts?.borrow ?? 30_000);
     } catch (e) {
       throw new DeployError('upload', `cannot take the serial port for the upload: ${(e as Error).message}`);
     }
     let uploadedBytes: number | undefined;
+    // The uploader is stopped only when its port vanishes (nothing left to spoil); a cancel waits for it to finish.
+    const portGone = new AbortController();
+    const watch = watchPort(borrow.path, () => portGone.abort(new Error('the port vanished')));
     try {
       checkPort(borrow.path);
       // A pause with the port closed: the emulated Uno sees a reset only on a close -> open edge
       // it polls for, and a real board's USB-serial chip likewise settles; 250 ms costs nothing.
       await new Promise((resolve) => setTimeout(resolve, opts.settleMs ?? 250));
-      const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 60_000 });
+      if (watch.gone) throw new Error('the port vanished');
+      const up = await driver.upload(compiled, sketch.dir, borrow.path, board, { timeoutMs: opts.timeouts?.upload ?? 60_000, signal: portGone.signal });
       uploadedBytes = up.bytes;
     } catch (e) {
+      if (watch.gone) {
+        throw new DeployError('upload', `upload to '${borrow.path}' failed: the port vanished during the upload (board unplugged, or the emulator stopped); the uploader was stopped and the port given back. The board may hold a half-written sketch: reconnect it and deploy again`);
+      }
       const text = (e as Error).message;
       throw new DeployError('upload', text.includes(borrow.path) ? text : `upload to '${borrow.path}' failed: ${text}`);
     } finally {
+      watch.stop();
       await borrow.giveBack();
     }
     end(uploadedBytes === undefined ? 'uploaded' : `uploaded ${uploadedBytes} B`);
@@ -176,6 +187,25 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
     throw new DeployError(current, (e as Error).message);
   } finally {
     if (!opts.keepBuild) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The port on loan, or an error when its owner does not let go in time (a late loan is given back at once). */
+async function borrowWithin(link: DeviceLink, timeoutMs: number): Promise<PortBorrow> {
+  let timedOut = false;
+  const pending = link.borrow('uploading');
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`the port was not free within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  pending.then((b) => { if (timedOut) void b.giveBack(); }, () => undefined);
+  try {
+    return await Promise.race([pending, limit]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,6 +3,7 @@
  *   # tinyml-result hash=<hash> win=<n> label=<label> scores=<int8,...> us=<n> feat_us=<n>
  * (labels percent-encoded by src/codegen/sketch.ts) and the model hash in its announcement.
  */
+import { parseAnnouncementResult } from '../serial/announcement';
 import { parseResultLine } from '../serial/result-line';
 
 export interface DeviceResult {
@@ -40,8 +41,8 @@ export function parseDeviceResult(line: string): DeviceResult | null {
 
 /** The model hash an announcement line carries (`model=<hash>`), '' for an announcement without one, null for other lines. */
 export function announcedModel(line: string): string | null {
-  const m = /^\s*#\s*tinyml(?=[ \t])(.*)$/.exec(line);
-  if (!m) return null;
-  const model = /(?:^|[ \t])model=([^\s]+)/.exec(m[1]);
-  return model ? model[1] : '';
+  const r = parseAnnouncementResult(line);
+  if (r === null) return null;
+  // A malformed announcement names no model we could trust.
+  return r.ok ? r.announcement.model ?? '' : '';
 }

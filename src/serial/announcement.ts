@@ -5,6 +5,7 @@
  *   # tinyml proto=1 board=uno rate=100 axes=ax,ay,az units=g,g,g sensor=synthetic [time=ms|us]
  *
  * `time=ms|us` says the data lines carry a leading device timestamp column that is not an axis.
+ * `model=<hash>` is the hash of the model the inference sketch runs (src/codegen/sketch.ts).
  * Unknown keys are ignored so that later protocol versions stay readable.
  */
 
@@ -16,6 +17,8 @@ export interface Announcement {
   units?: string[];
   time?: 'ms' | 'us';
   sensor?: string;
+  /** Hash of the model an inference sketch runs (the capture sketch has none). */
+  model?: string;
 }
 
 /** The first token after `#` that marks an announcement (a result line uses `tinyml-result`). */
@@ -47,6 +50,7 @@ export function formatAnnouncement(a: Announcement): string {
   if (a.units !== undefined && a.units.length > 0) parts.push(listText('units', a.units));
   if (a.time !== undefined) parts.push(`time=${a.time}`);
   if (a.sensor !== undefined) parts.push(valueText('sensor', a.sensor));
+  if (a.model !== undefined) parts.push(valueText('model', a.model));
   return parts.join(' ');
 }
 
@@ -118,6 +122,11 @@ export function parseAnnouncementResult(line: string): AnnouncementResult | null
   if (board !== undefined && board !== '') a.board = board;
   const sensor = fields.get('sensor');
   if (sensor !== undefined && sensor !== '') a.sensor = sensor;
+  const model = fields.get('model');
+  if (model !== undefined) {
+    if (!/^[0-9A-Za-z]{1,128}$/.test(model)) return { ok: false, error: `announcement model=${model} is not a model hash (letters and digits)` };
+    a.model = model;
+  }
   return { ok: true, announcement: a };
 }
 

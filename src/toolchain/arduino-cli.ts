@@ -218,7 +218,7 @@ export class ArduinoCliDriver implements ToolchainDriver {
   async upload(compiled: CompiledSketch, sketchDir: string, port: string, board: BoardProfile, opts: UploadOptions = {}): Promise<UploadResult> {
     const bad = validateFqbn(board.fqbn);
     if (bad) throw new Error(bad);
-    const r = await this.run(['upload', '-p', port, '--fqbn', board.fqbn, '--input-dir', path.resolve(compiled.outputDir), path.resolve(sketchDir)], { timeoutMs: opts.timeoutMs ?? 120_000 });
+    const r = await this.run(['upload', '-p', port, '--fqbn', board.fqbn, '--input-dir', path.resolve(compiled.outputDir), path.resolve(sketchDir)], { timeoutMs: opts.timeoutMs ?? 120_000, signal: opts.signal });
     if (!r) throw new Error(`'${this.command}' is not installed`);
     const log = `${r.stdout}${r.stderr}`;
     if (r.code !== 0) {

@@ -14,7 +14,7 @@ import path from 'path';
 import { avrSize, AvrSizes } from './avr-size';
 import { buildDir, packageRoot } from './build-paths';
 import { CompileError, CompilerDiagnostic, parseGccDiagnostics } from './compiler-diagnostics';
-import { runTool } from './run-tool';
+import { limitedRun, runTool, ToolLimits } from './run-tool';
 
 /** Debian's arduino-core-avr; override with TINYML_ARDUINO_AVR_CORE for another install. */
 export const DEFAULT_AVR_CORE_DIR = '/usr/share/arduino/hardware/arduino/avr';
@@ -50,6 +50,8 @@ export interface SketchBuildOptions {
   libraries?: readonly string[];
   /** Arduino AVR core folder (holds platform.txt, cores/, variants/). */
   coreDir?: string;
+  /** Cancel signal and time limit for the whole build (every compiler, archiver and linker run). */
+  limits?: ToolLimits;
 }
 
 export interface AvrBuildResult {
@@ -156,17 +158,17 @@ function objectName(source: string, root: string): string {
   return `${rel}.o`;
 }
 
-async function compileOne(source: string, object: string, extra: readonly string[], what: string, warnings: CompilerDiagnostic[]): Promise<void> {
+async function compileOne(source: string, object: string, extra: readonly string[], what: string, warnings: CompilerDiagnostic[], limits?: ToolLimits): Promise<void> {
   const compiler = compilerFor(source);
   if (!compiler) throw new Error(`cannot compile '${source}': unknown source type`);
-  const res = await runTool(compiler.cmd, [...compiler.flags, ...extra, source, '-o', object]);
+  const res = await runTool(compiler.cmd, [...compiler.flags, ...extra, source, '-o', object], limitedRun(limits));
   const diagnostics = parseGccDiagnostics(res.stderr);
   if (res.code !== 0) throw new CompileError(what, diagnostics, res.stderr);
   warnings.push(...diagnostics.filter((d) => d.severity === 'warning'));
 }
 
 /** The core compiled into core.a, cached under build/avr-core/<board>-<hash of flags and files>. */
-async function compiledCore(coreDir: string, board: AvrBoardBuild): Promise<{ archive: string; includes: string[] }> {
+async function compiledCore(coreDir: string, board: AvrBoardBuild, limits?: ToolLimits): Promise<{ archive: string; includes: string[] }> {
   const coreSrc = path.join(coreDir, 'cores', 'arduino');
   const variantDir = path.join(coreDir, 'variants', board.variant);
   const includes = [`-I${coreSrc}`, `-I${variantDir}`];
@@ -186,11 +188,11 @@ async function compiledCore(coreDir: string, board: AvrBoardBuild): Promise<{ ar
     const flags = ['-w', ...commonFlags(board), ...includes];
     await inParallel(sources, 2, async (src) => {
       const obj = path.join(tmp, objectName(src, coreDir));
-      await compileOne(src, obj, flags, `the Arduino core (${path.basename(src)})`, []);
+      await compileOne(src, obj, flags, `the Arduino core (${path.basename(src)})`, [], limits);
       objects.push(obj);
     });
     objects.sort();
-    const ar = await runTool('avr-gcc-ar', ['rcs', path.join(tmp, 'core.a'), ...objects]);
+    const ar = await runTool('avr-gcc-ar', ['rcs', path.join(tmp, 'core.a'), ...objects], limitedRun(limits));
     if (ar.code !== 0) throw new Error(`avr-gcc-ar could not archive the Arduino core: ${ar.stderr.trim()}`);
     try {
       fs.renameSync(tmp, final);
@@ -237,7 +239,7 @@ export async function buildSketch(sketchDir: string, opts: SketchBuildOptions = 
     .slice(0, 10);
   const out = opts.buildDir ?? path.join(buildDir('sketches'), `${sketch.name}-${key}`);
 
-  const core = await compiledCore(coreDir, board);
+  const core = await compiledCore(coreDir, board, opts.limits);
   const libs = (opts.libraries ?? []).map(librarySources);
   const includes = [...core.includes, `-I${path.resolve(sketchDir)}`, ...libs.map((l) => `-I${l.include}`)];
   const flags = ['-Wall', ...commonFlags(board), ...defineFlags(opts.defines), ...includes];
@@ -265,14 +267,14 @@ export async function buildSketch(sketchDir: string, opts: SketchBuildOptions = 
     const objects: string[] = [];
     await inParallel([sketchFile, ...sketchSources], 2, async (src) => {
       const obj = path.join(work, `${path.basename(src)}-${crypto.createHash('sha1').update(src).digest('hex').slice(0, 6)}.o`);
-      await compileOne(src, obj, flags, `the sketch '${sketch.name}'`, warnings);
+      await compileOne(src, obj, flags, `the sketch '${sketch.name}'`, warnings, opts.limits);
       objects.push(obj);
     });
     objects.sort();
     const elfWork = path.join(work, elfName);
-    const link = await runTool('avr-gcc', ['-w', ...LINK_FLAGS, `-mmcu=${board.mcu}`, '-o', elfWork, ...objects, core.archive, `-L${work}`, '-lm']);
+    const link = await runTool('avr-gcc', ['-w', ...LINK_FLAGS, `-mmcu=${board.mcu}`, '-o', elfWork, ...objects, core.archive, `-L${work}`, '-lm'], limitedRun(opts.limits));
     if (link.code !== 0) throw new CompileError(`linking the sketch '${sketch.name}'`, parseGccDiagnostics(link.stderr), link.stderr);
-    const hex = await runTool('avr-objcopy', ['-O', 'ihex', '-R', '.eeprom', elfWork, path.join(work, hexName)]);
+    const hex = await runTool('avr-objcopy', ['-O', 'ihex', '-R', '.eeprom', elfWork, path.join(work, hexName)], limitedRun(opts.limits));
     if (hex.code !== 0) throw new Error(`avr-objcopy could not make the .hex of '${sketch.name}': ${hex.stderr.trim()}`);
     fs.writeFileSync(path.join(work, STAMP_FILE), JSON.stringify({ stamp, warnings }));
     if (work !== out) {

@@ -10,6 +10,8 @@ export interface AvrdudeUploadOptions {
   /** Default 115200 (optiboot on the Uno); 57600 for old Nano bootloaders. */
   baud?: number;
   timeoutMs?: number;
+  /** Stops avrdude (e.g. the port vanished: it would otherwise retry until its timeout). */
+  signal?: AbortSignal;
 }
 
 export interface AvrdudeUploadResult {
@@ -22,7 +24,7 @@ export async function uploadWithAvrdude(hexPath: string, port: string, opts: Avr
   const res = await runTool(
     'avrdude',
     ['-c', 'arduino', '-p', opts.part ?? 'm328p', '-P', port, '-b', String(opts.baud ?? 115200), '-D', '-U', `flash:w:${hexPath}:i`],
-    { timeoutMs: opts.timeoutMs ?? 60_000 },
+    { timeoutMs: opts.timeoutMs ?? 60_000, signal: opts.signal },
   );
   const log = res.stderr + res.stdout;
   const verified = /(\d+) bytes of flash verified/.exec(log);

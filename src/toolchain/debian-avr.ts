@@ -54,13 +54,14 @@ export class DebianAvrDriver implements ToolchainDriver {
     const id = AVR_BOARDS[board.id];
     if (!id) throw new Error(`Debian's AVR toolchain cannot build for ${board.id}`);
     opts.signal?.throwIfAborted();
-    const built = await buildSketch(sketchDir, { board: id, buildDir: opts.outputDir, coreDir: this.coreDir });
+    const limits = { signal: opts.signal, deadline: Date.now() + (opts.timeoutMs ?? 300_000) };
+    const built = await buildSketch(sketchDir, { board: id, buildDir: opts.outputDir, coreDir: this.coreDir, limits });
     return { driver: this.id, imagePath: built.hexPath, outputDir: built.buildDir, sizes: { flash: built.sizes.flash, ram: built.sizes.ram }, limits: built.limits, warnings: built.warnings };
   }
 
   async upload(compiled: CompiledSketch, _sketchDir: string, port: string, board: BoardProfile, opts: UploadOptions = {}): Promise<UploadResult> {
     if (!AVR_BOARDS[board.id]) throw new Error(`Debian's AVR toolchain cannot upload to ${board.id}`);
-    const r = await uploadWithAvrdude(compiled.imagePath, port, { part: 'm328p', baud: 115200, timeoutMs: opts.timeoutMs ?? 90_000 });
+    const r = await uploadWithAvrdude(compiled.imagePath, port, { part: 'm328p', baud: 115200, timeoutMs: opts.timeoutMs ?? 90_000, signal: opts.signal });
     return { bytes: r.bytes, log: r.log };
   }
 }

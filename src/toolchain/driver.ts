@@ -53,6 +53,11 @@ export interface CompileOptions {
 
 export interface UploadOptions {
   timeoutMs?: number;
+  /**
+   * Stops the uploader. Deploy aborts it only when the port has vanished (the board is gone, nothing
+   * is left to spoil); a user's cancel waits for the upload to end.
+   */
+  signal?: AbortSignal;
 }
 
 export type DriverId = 'arduino-cli' | 'debian-avr';

@@ -82,6 +82,7 @@ describe('deploy: refusals and failures', function () {
       return true;
     });
     assert.strictEqual(link.borrowed, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w2')), [], 'build folder cleaned up');
   });
 
   it('gives the port back and names the upload when the port vanishes during the upload', async () => {
@@ -92,15 +93,16 @@ describe('deploy: refusals and failures', function () {
     const link = recordingLink(port);
     let killed = false;
     try {
+      // A long upload limit: only noticing the vanished port gives the "vanished" error below.
       await assert.rejects(deployModel(deployTestModel(), {
-        board: 'emulated-uno', link, workRoot: path.join(dir, 'w3'), drivers: [new DebianAvrDriver()], timeouts: { upload: 15_000 },
+        board: 'emulated-uno', link, workRoot: path.join(dir, 'w3'), drivers: [new DebianAvrDriver()], timeouts: { upload: 90_000 },
         onProgress: (p) => {
           if (p.stage === 'upload' && p.state === 'start') setTimeout(() => { killed = true; void uno.stop(); }, 1200);
         },
       }), (e: Error) => {
         assert.ok(e instanceof DeployError, String(e));
         assert.strictEqual(e.stage, 'upload');
-        assert.match(e.message, /upload to '.*ttyGONE' failed/);
+        assert.match(e.message, /upload to '.*ttyGONE' failed: the port vanished during the upload .*the uploader was stopped and the port given back/);
         return true;
       });
     } finally {
@@ -109,6 +111,49 @@ describe('deploy: refusals and failures', function () {
     assert.ok(killed, 'the port vanished during the upload');
     assert.strictEqual(link.borrowed, 1);
     assert.strictEqual(link.givenBack, 1, 'the port was given back');
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w3')), [], 'build folder cleaned up');
+  });
+
+  it('a cancel during the compile stops the compiler and removes the build folder', async () => {
+    const controller = new AbortController();
+    const link = recordingLink('/dev/ttyNOPE0');
+    let compilerRunning = false;
+    const debian = new DebianAvrDriver();
+    const watched: ToolchainDriver = {
+      id: 'debian-avr', status: () => debian.status(), supports: (b) => debian.supports(b), upload: (...a) => debian.upload(...a),
+      compile: (sketchDir, board, opts) => {
+        // Cancelled once the real compiler runs (the core is cached, the sketch's own files take seconds).
+        setTimeout(() => { compilerRunning = true; controller.abort(); }, 300);
+        return debian.compile(sketchDir, board, opts);
+      },
+    };
+    await assert.rejects(deployModel(deployTestModel({ name: 'cancel_me' }), {
+      board: 'uno', link, workRoot: path.join(dir, 'w5'), drivers: [watched], signal: controller.signal,
+    }), (e: Error) => e instanceof DeployError && e.stage === 'compile' && /cancelled while compiling/.test(e.message));
+    assert.ok(compilerRunning);
+    assert.strictEqual(link.borrowed, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w5')), []);
+  });
+
+  it('a compile that overruns its time limit is stopped with a clear error', async () => {
+    const link = recordingLink('/dev/ttyNOPE0');
+    await assert.rejects(deployModel(deployTestModel({ name: 'too_slow' }), {
+      board: 'uno', link, workRoot: path.join(dir, 'w6'), drivers: [new DebianAvrDriver()], timeouts: { compile: 200 },
+    }), (e: Error) => {
+      assert.ok(e instanceof DeployError, String(e));
+      assert.strictEqual(e.stage, 'compile');
+      assert.match(e.message, /took longer than \d+ ms and was stopped|time limit of this step ran out/);
+      return true;
+    });
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w6')), []);
+  });
+
+  it('a port whose owner does not let go in time fails the upload stage, nothing uploaded', async () => {
+    const never: DeviceLink = { borrow: () => new Promise(() => undefined), listen: async () => async () => undefined, write: async () => undefined };
+    await assert.rejects(deployModel(deployTestModel(), {
+      board: 'uno', link: never, workRoot: path.join(dir, 'w7'), drivers: [new DebianAvrDriver()], timeouts: { borrow: 300 },
+    }), (e: Error) => e instanceof DeployError && e.stage === 'upload' && /port was not free within 300 ms/.test(e.message));
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w7')), []);
   });
 
   it('stops at the next stage when cancelled, removing the build folder', async () => {

@@ -10,6 +10,7 @@ import path from 'path';
 import fc from 'fast-check';
 import { encodeResultLabel, generateInferenceSketch, exportSketch, SketchError } from '../../src/codegen/sketch';
 import { parseDeviceResult, announcedModel } from '../../src/deploy/device-result';
+import { formatAnnouncement, parseAnnouncement, parseAnnouncementResult } from '../../src/serial/announcement';
 import { formatHilValue, ParityTwin } from '../../src/deploy/parity-twin';
 import { buildSketch } from '../../src/toolchain/avr-build';
 import { requireAvrTools } from '../support/emulator';
@@ -56,6 +57,20 @@ describe('deploy: inference sketch generation', function () {
     assert.strictEqual(announcedModel('# tinyml proto=1 board=uno model=abc window=3'), 'abc');
     assert.strictEqual(announcedModel('# tinyml proto=1 board=uno'), '');
     assert.strictEqual(announcedModel('# tinyml-result hash=abc'), null);
+    assert.strictEqual(announcedModel('# tinyml proto=1 board=uno model=abc;rm'), '', 'a malformed model= names no model');
+  });
+
+  it('the announcement parser reads model= of the inference sketch and round-trips it', () => {
+    const hash = deployTestModel().hash;
+    const line = `# tinyml proto=1 board=emulated-uno rate=50 axes=ax,ay,az sensor=hil model=${hash} window=32 stride=16 mode=hil`;
+    const a = parseAnnouncement(line);
+    assert.ok(a);
+    assert.strictEqual(a.model, hash);
+    assert.deepStrictEqual(a.axes, ['ax', 'ay', 'az']);
+    assert.strictEqual(parseAnnouncement(formatAnnouncement(a))?.model, hash);
+    assert.strictEqual(parseAnnouncement('# tinyml proto=1 axes=x')?.model, undefined);
+    const bad = parseAnnouncementResult('# tinyml proto=1 model=ab$(x)');
+    assert.ok(bad && !bad.ok && /model=/.test(bad.error), JSON.stringify(bad));
   });
 
   it('HIL values: the text parses to the value when it is a short decimal, and always fits 24 bits', () => {

@@ -31,6 +31,20 @@
 #error "the sensor gives a different number of axes than the model takes"
 #endif
 
+/*
+ * Cycle marks around the model: a write to GPIOR0 (a spare I/O register, one cycle on a real
+ * chip) that the emulated Uno reports with its cycle counter, so the benchmark measures the cycles
+ * of tml_run exactly as the cost model predicts them (bench/deploy.ts).
+ */
+#if defined(__AVR__) && defined(GPIOR0)
+#define TML_MARK(tag) (GPIOR0 = (uint8_t)(tag))
+#else
+#define TML_MARK(tag) ((void)0)
+#endif
+#define TML_MARK_QUANTIZE 0xE1
+#define TML_MARK_RUN 0xE2
+#define TML_MARK_DONE 0xE3
+
 static tml_features_state tml_feat;
 static int8_t tml_buf_a[TML_MODEL_BUF_A];
 static int8_t tml_buf_b[TML_MODEL_BUF_B];
@@ -98,8 +112,11 @@ static void tml_infer(void) {
 #endif
   features = tml_features_finish(&tml_feat);
   uint32_t t1 = micros();
+  TML_MARK(TML_MARK_QUANTIZE);
   tml_quantize_input(&TML_MODEL, features, tml_buf_a);
+  TML_MARK(TML_MARK_RUN);
   out = tml_run(&TML_MODEL, tml_buf_a, tml_buf_b);
+  TML_MARK(TML_MARK_DONE);
   uint32_t t2 = micros();
 #if TML_STRIDE == TML_WINDOW
   tml_features_reset(&tml_feat);
