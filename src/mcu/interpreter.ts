@@ -4,7 +4,7 @@
  * firmware/arduino/tinyml_runtime and with TFLite Micro's reference kernels.
  */
 import { Artifact, elements } from '../model/artifact';
-import { prepareModel, PreparedLayer } from './prepared-model';
+import { prepareModel, PreparedLayer, PreparedModel } from './prepared-model';
 import { fullyConnected } from './ops/fully-connected';
 import { conv1d } from './ops/conv1d';
 import { depthwiseConv1d } from './ops/depthwise-conv1d';
@@ -20,7 +20,7 @@ export interface RunResult {
 
 function runLayer(p: PreparedLayer, input: Int8Array): Int8Array {
   const { layer } = p;
-  const output = new Int8Array(p.outputSize);
+  const output = p.out;
   switch (layer.op) {
     case 'fully_connected': fullyConnected(layer, p.weighted!, input, output); break;
     case 'conv1d': conv1d(layer, p.weighted!, p.padBefore, input, output); break;
@@ -38,11 +38,23 @@ export function runModel(artifact: Artifact, input: Int8Array, options: { trace?
   const want = elements(artifact.input.shape);
   if (input.length !== want) throw new Error(`runModel: model "${artifact.name}" takes ${want} int8 inputs, got ${input.length}`);
   const prepared = prepareModel(artifact);
+  if (!options.trace) return { output: runPrepared(prepared, input).slice() };
   const trace: Int8Array[] = [];
   let x = input;
   for (const p of prepared.layers) {
     x = runLayer(p, x);
-    if (options.trace) trace.push(x);
+    trace.push(x.slice());
   }
-  return options.trace ? { output: x, layerOutputs: trace } : { output: x };
+  return { output: x.slice(), layerOutputs: trace };
+}
+
+/**
+ * Runs a prepared model without allocating: the result is the last layer's own buffer, valid
+ * until the next run of the same prepared model (copy it to keep it).
+ */
+export function runPrepared(prepared: PreparedModel, input: Int8Array): Int8Array {
+  let x = input;
+  const layers = prepared.layers;
+  for (let i = 0; i < layers.length; i++) x = runLayer(layers[i], x);
+  return x;
 }

@@ -17,6 +17,13 @@ export interface PreparedWeighted {
   outputOffset: number;
   actMin: number;
   actMax: number;
+  /**
+   * bias + input_offset x (sum of the channel's weights): the input offset folded into the bias, so
+   * the inner loops are w*x only (exact: every sum stays an integer below 2^53; wrapped to int32 once, as before).
+   */
+  foldedBias: Float64Array;
+  /** Conv and depthwise: input_offset x (sum of the weights of tap k of channel oc), at [oc * kernel + k], taken back for a padded tap. */
+  tapOffsets: Float64Array;
 }
 
 export interface PreparedLayer {
@@ -31,6 +38,8 @@ export interface PreparedLayer {
   softmax?: SoftmaxParams;
   inputSize: number;
   outputSize: number;
+  /** This layer's output buffer, reused by every inference (prepared once per artifact). */
+  out: Int8Array;
 }
 
 export interface PreparedModel {
@@ -41,7 +50,7 @@ export interface PreparedModel {
 function prepareLayer(layer: Layer): PreparedLayer {
   const base: PreparedLayer = {
     layer, padBefore: 0, actMin: -128, actMax: 127,
-    inputSize: elements(layer.inputShape), outputSize: elements(layer.outputShape),
+    inputSize: elements(layer.inputShape), outputSize: elements(layer.outputShape), out: new Int8Array(elements(layer.outputShape)),
   };
   switch (layer.op) {
     case 'fully_connected':
@@ -56,9 +65,12 @@ function prepareLayer(layer: Layer): PreparedLayer {
         shifts[c] = q.shift;
       }
       const act = activationRange(layer.activation, layer.output);
+      const weights = layerWeights(layer);
+      const inputOffset = -layer.input.zeroPoint;
+      const { foldedBias, tapOffsets } = foldOffsets(layer, weights, inputOffset);
       base.weighted = {
-        weights: layerWeights(layer), bias: Int32Array.from(layer.bias), multipliers, shifts,
-        inputOffset: -layer.input.zeroPoint, outputOffset: layer.output.zeroPoint, actMin: act.min, actMax: act.max,
+        weights, bias: Int32Array.from(layer.bias), multipliers, shifts,
+        inputOffset, outputOffset: layer.output.zeroPoint, actMin: act.min, actMax: act.max, foldedBias, tapOffsets,
       };
       if (layer.op !== 'fully_connected') {
         base.padBefore = paddingBefore(layer.padding, layer.inputShape[0], layer.kernelSize, layer.stride, layer.dilation);
@@ -79,6 +91,35 @@ function prepareLayer(layer: Layer): PreparedLayer {
     case 'reshape':
       return base;
   }
+}
+
+/** Weight layouts: FC [units][in], conv [filters][kernel][inCh], depthwise [kernel][outCh]. */
+function foldOffsets(layer: Layer, w: Int8Array, inputOffset: number): { foldedBias: Float64Array; tapOffsets: Float64Array } {
+  if (layer.op !== 'fully_connected' && layer.op !== 'conv1d' && layer.op !== 'depthwise_conv1d') throw new Error(`no weights in ${layer.op}`);
+  const channels = layer.bias.length;
+  const foldedBias = Float64Array.from(layer.bias);
+  if (layer.op === 'fully_connected') {
+    const n = w.length / channels;
+    for (let o = 0; o < channels; o++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += w[o * n + i];
+      foldedBias[o] += inputOffset * sum;
+    }
+    return { foldedBias, tapOffsets: new Float64Array(0) };
+  }
+  const k = layer.kernelSize;
+  const tapOffsets = new Float64Array(channels * k);
+  const inCh = layer.op === 'conv1d' ? layer.inputShape[1] : 1;
+  for (let oc = 0; oc < channels; oc++) {
+    for (let t = 0; t < k; t++) {
+      let sum = 0;
+      if (layer.op === 'conv1d') for (let ic = 0; ic < inCh; ic++) sum += w[(oc * k + t) * inCh + ic];
+      else sum = w[t * channels + oc];
+      tapOffsets[oc * k + t] = inputOffset * sum;
+      foldedBias[oc] += inputOffset * sum;
+    }
+  }
+  return { foldedBias, tapOffsets };
 }
 
 const cache = new WeakMap<Artifact, PreparedModel>();

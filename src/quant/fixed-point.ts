@@ -18,6 +18,11 @@ const TWO_15 = 32768;
  * doubles; each is split into a multiple of 2^31 and a remainder so no sum exceeds 2^53.
  */
 export function srdhm(a: number, b: number): number {
+  // Fast path: |a| < 2^21 keeps |a*b| + 2^30 below 2^53, so the product, the nudge and the division by 2^31 are exact.
+  if (a < 2097152 && a > -2097152) {
+    const p = a * b;
+    return Math.trunc((p >= 0 ? p + 1073741824 : p + (1 - 1073741824)) / TWO_31) | 0;
+  }
   if (a === INT32_MIN && b === INT32_MIN) return INT32_MAX;
   const bl = b & 0xffff;
   const bh = b >> 16;

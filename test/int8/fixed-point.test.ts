@@ -55,7 +55,7 @@ describe('fixed point (TFLite semantics)', () => {
   });
 
   it('SRDHM without BigInt equals the BigInt reference on 2,000,000 random pairs and the edges', () => {
-    const edges = [0, 1, -1, 2, -2, 32767, 32768, -32768, 65535, 65536, -65536, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1];
+    const edges = [0, 1, -1, 2, -2, 32767, 32768, -32768, 65535, 65536, -65536, 2097151, -2097151, 2097152, -2097152, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1];
     for (const a of edges) for (const b of edges) assert.equal(srdhm(a, b), srdhmBigInt(a, b), `srdhm(${a}, ${b})`);
     const r = rng(42);
     const draw = (): number => {

@@ -12,19 +12,23 @@ export function conv1d(layer: Conv1dLayer, p: PreparedWeighted, padBefore: numbe
   const [inLen, inCh] = layer.inputShape;
   const [outLen, outCh] = layer.outputShape;
   const { kernelSize, stride, dilation } = layer;
-  const { weights, bias, multipliers, shifts, inputOffset, outputOffset, actMin, actMax } = p;
+  const { weights, foldedBias, tapOffsets, multipliers, shifts, outputOffset, actMin, actMax } = p;
   for (let ox = 0; ox < outLen; ox++) {
     const origin = ox * stride - padBefore;
     for (let oc = 0; oc < outCh; oc++) {
-      let acc = 0;
+      // Input offset folded into the bias for every tap; a padded tap takes its share back (prepared-model.ts).
+      let acc = foldedBias[oc];
       for (let k = 0; k < kernelSize; k++) {
         const ix = origin + k * dilation;
-        if (ix < 0 || ix >= inLen) continue;
+        if (ix < 0 || ix >= inLen) {
+          acc -= tapOffsets[oc * kernelSize + k];
+          continue;
+        }
         const wBase = (oc * kernelSize + k) * inCh;
         const iBase = ix * inCh;
-        for (let ic = 0; ic < inCh; ic++) acc += weights[wBase + ic] * (input[iBase + ic] + inputOffset);
+        for (let ic = 0; ic < inCh; ic++) acc += weights[wBase + ic] * input[iBase + ic];
       }
-      acc = (acc + bias[oc]) | 0;
+      acc = acc | 0;
       let v = multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc]) + outputOffset;
       v = v < actMin ? actMin : v > actMax ? actMax : v;
       output[ox * outCh + oc] = v;

@@ -10,12 +10,13 @@ import { PreparedWeighted } from '../prepared-model';
 
 export function fullyConnected(layer: FullyConnectedLayer, p: PreparedWeighted, input: Int8Array, output: Int8Array): void {
   const inSize = input.length;
-  const { weights, bias, multipliers, shifts, inputOffset, outputOffset, actMin, actMax } = p;
+  const { weights, foldedBias, multipliers, shifts, outputOffset, actMin, actMax } = p;
   for (let o = 0; o < layer.units; o++) {
     let acc = 0;
     const row = o * inSize;
-    for (let i = 0; i < inSize; i++) acc += weights[row + i] * (input[i] + inputOffset);
-    acc = (acc + bias[o]) | 0;
+    // The input offset is in foldedBias (prepared-model.ts): sum w*(x+off) + bias = sum w*x + (bias + off*sum w).
+    for (let i = 0; i < inSize; i++) acc += weights[row + i] * input[i];
+    acc = (acc + foldedBias[o]) | 0;
     let v = multiplyByQuantizedMultiplier(acc, multipliers[o], shifts[o]) + outputOffset;
     v = v < actMin ? actMin : v > actMax ? actMax : v;
     output[o] = v;
