@@ -209,23 +209,45 @@ async function borrowWithin(link: DeviceLink, timeoutMs: number): Promise<PortBo
   }
 }
 
+/** AVR data addresses in the linker's view (avr-libc's linker scripts): SRAM starts at 0x800100 on the ATmega328P. */
+const AVR_DATA_START = 0x800100;
+
 /**
- * The linker refusing an image larger than the chip ("region `text' overflowed by N bytes", GNU ld)
- * is a size refusal too: turned into one with the numbers.
+ * GNU ld also refuses with "address 0x800910 of x.elf section `.bss' is not within region `data'"
+ * (the section ends past the region): the excess, from the section's end address.
+ */
+function outsideRegion(output: string, region: 'text' | 'data', limit: number): number | null {
+  const re = new RegExp(`address 0x([0-9a-fA-F]+) of .* section [\`'"]?\\.[A-Za-z_.]+[\`'"]? is not within region [\`'"]?${region}[\`'"]?`, 'g');
+  let most: number | null = null;
+  for (const m of output.matchAll(re)) {
+    const addr = parseInt(m[1], 16);
+    const used = region === 'data' ? addr - AVR_DATA_START : addr;
+    if (used > limit) most = Math.max(most ?? 0, used - limit);
+  }
+  return most;
+}
+
+/**
+ * The linker refusing an image larger than the chip ("region `text' overflowed by N bytes", or a
+ * section "not within region", GNU ld) is a size refusal too: turned into one with the numbers.
  */
 export function linkerOverflow(output: string, flash: number, ram: number, boardLabel: string, model: string): { message: string; sizes: SketchSizes } | null {
-  const text = /region [`'"]?text[`'"]? overflowed by (\d+) bytes/.exec(output);
-  const data = /region [`'"]?data[`'"]? overflowed by (\d+) bytes/.exec(output);
-  if (!text && !data) return null;
+  const over = (region: 'text' | 'data', limit: number): number | null => {
+    const m = new RegExp(`region [\`'"]?${region}[\`'"]? overflowed by (\\d+) bytes`).exec(output);
+    return m ? Number(m[1]) : outsideRegion(output, region, limit);
+  };
+  const text = over('text', flash);
+  const data = over('data', ram);
+  if (text === null && data === null) return null;
   const problems: string[] = [];
   const sizes: SketchSizes = { flash: 0, ram: 0 };
-  if (text) {
-    sizes.flash = flash + Number(text[1]);
-    problems.push(`flash: the sketch needs ${sizes.flash} bytes, the chip has ${flash} (${text[1]} too many, the linker refused it)`);
+  if (text !== null) {
+    sizes.flash = flash + text;
+    problems.push(`flash: the sketch needs ${sizes.flash} bytes, the chip has ${flash} (${text} too many, the linker refused it)`);
   }
-  if (data) {
-    sizes.ram = ram + Number(data[1]);
-    problems.push(`RAM: globals need ${sizes.ram} bytes, the chip has ${ram} (${data[1]} too many, the linker refused it)`);
+  if (data !== null) {
+    sizes.ram = ram + data;
+    problems.push(`RAM: globals need ${sizes.ram} bytes, the chip has ${ram} (${data} too many, the linker refused it)`);
   }
   return { message: `model "${model}" does not fit the ${boardLabel}, nothing was uploaded: ${problems.join('; ')}`, sizes };
 }

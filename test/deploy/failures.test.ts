@@ -11,10 +11,10 @@ import path from 'path';
 import { PassThrough } from 'stream';
 import { getBoard } from '../../src/boards/profiles';
 import { main } from '../../src/cli/main';
-import { deployModel, DeployError } from '../../src/deploy/deploy';
+import { deployModel, DeployError, linkerOverflow } from '../../src/deploy/deploy';
 import { DeviceLink } from '../../src/deploy/device-link';
 import { checkPort, validateFqbn, boardFor, insideFolder } from '../../src/deploy/validate';
-import { validateArtifact } from '../../src/model/artifact';
+import { validateArtifact, withHash } from '../../src/model/artifact';
 import { DebianAvrDriver } from '../../src/toolchain/debian-avr';
 import { ToolchainDriver } from '../../src/toolchain/driver';
 import { buildOptiboot } from '../../src/toolchain/optiboot';
@@ -83,6 +83,31 @@ describe('deploy: refusals and failures', function () {
     });
     assert.strictEqual(link.borrowed, 0);
     assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w2')), [], 'build folder cleaned up');
+  });
+
+  it('refuses a sketch whose globals overflow the RAM (the linker refuses it) at the size stage, with the numbers', async () => {
+    // A 200-sample window with stride 1 needs a 200 x 3 float ring buffer (2400 bytes): more than the Uno's 2048.
+    const { hash: _h, ...base } = deployTestModel({ name: 'long_window' });
+    void _h;
+    const long = withHash({ ...base, input: { ...base.input, window: { ...base.input.window, length: 200 } } });
+    const link = recordingLink('/dev/ttyNOPE0');
+    await assert.rejects(deployModel(long, { board: 'uno', link, workRoot: path.join(dir, 'w8'), drivers: [new DebianAvrDriver()], strideSamples: 1 }), (e: Error) => {
+      assert.ok(e instanceof DeployError, String(e));
+      assert.strictEqual(e.stage, 'size', e.message);
+      assert.match(e.message, /does not fit the Arduino Uno, nothing was uploaded: RAM: globals need (\d+) bytes, the chip has 2048 \(\d+ too many, the linker refused it\)/);
+      assert.ok(e.sizes && e.sizes.sizes.ram > 2400, JSON.stringify(e.sizes));
+      return true;
+    });
+    assert.strictEqual(link.borrowed, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'w8')), []);
+  });
+
+  it('reads both forms of the linker refusal', () => {
+    const notWithin = "/usr/bin/avr-ld: address 0x800910 of /b/out/tinyml_infer.elf section `.bss' is not within region `data'\n"
+      + "/usr/bin/avr-ld: address 0x800910 of /b/out/tinyml_infer.elf section `.bss' is not within region `data'\ncollect2: error: ld returned 1 exit status\n";
+    assert.deepStrictEqual(linkerOverflow(notWithin, 32768, 2048, 'Arduino Uno', 'm')?.sizes, { flash: 0, ram: 2064 });
+    assert.deepStrictEqual(linkerOverflow("avr-ld: region `text' overflowed by 1234 bytes", 32768, 2048, 'Arduino Uno', 'm')?.sizes, { flash: 34002, ram: 0 });
+    assert.strictEqual(linkerOverflow("undefined reference to `tml_x'", 32768, 2048, 'Arduino Uno', 'm'), null);
   });
 
   it('gives the port back and names the upload when the port vanishes during the upload', async () => {
