@@ -13,7 +13,7 @@ import { BiquadCascade } from './biquad';
 import { butterworthSections, filterProblems, type BiquadSection, type FilterConfig } from './butterworth';
 import { rawBlock, rawOutputLength, type RawBlockConfig } from './raw-block';
 import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralInto, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
-import { DEFAULT_STATS, STAT_NAMES, statsTables, timeStatsInto, type StatName, type StatsTables } from './time-stats';
+import { DEFAULT_STATS, MOMENT_SLOTS, STAT_NAMES, momentsPair, statsFromMoments, statsTables, type StatName, type StatsTables } from './time-stats';
 
 export interface StatsBlockConfig {
   /** statistics to output, in this order (default: all but 'mcr', see DEFAULT_STATS) */
@@ -51,7 +51,7 @@ export interface FeaturePlan {
   spectral: SpectralPlan | null;
   names: string[];
   /** reused per call (computeFeatures is synchronous): preprocessed signal per axis, stats constants */
-  work: { signals: Float32Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null };
+  work: { signals: Float32Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null; moments: Float64Array };
 }
 
 export class FeatureConfigError extends Error {
@@ -114,6 +114,7 @@ export function planFeatures(config: FeatureConfig, shape: WindowShape): Feature
       filters: sections.length ? axes.map(() => new BiquadCascade(sections)) : [],
       statCodes: Uint8Array.from(stats ?? [], (n) => STAT_NAMES.indexOf(n)),
       statsTables: stats ? statsTables(windowLength) : null,
+      moments: new Float64Array(2 * MOMENT_SLOTS),
     },
   };
 }
@@ -161,7 +162,7 @@ export function computeFeatures(plan: FeaturePlan, window: readonly (readonly nu
   preprocessInto(plan, window);
   const signals = plan.work.signals;
   const L = plan.shape.windowLength;
-  const out = new Array<number>(plan.names.length);
+  const out = new Array<number>(plan.names.length).fill(0);
   let o = 0;
   if (plan.raw) {
     const raw = rawBlock(signals, plan.raw.decimate);
@@ -169,8 +170,16 @@ export function computeFeatures(plan: FeaturePlan, window: readonly (readonly nu
   }
   const tables = plan.work.statsTables;
   if (plan.stats && tables) {
-    const codes = plan.work.statCodes;
-    for (let a = 0; a < signals.length; a++, o += codes.length) timeStatsInto(signals[a], L, codes, tables, out, o);
+    const { statCodes: codes, moments } = plan.work;
+    const A = signals.length;
+    // axes two at a time (an odd last axis is paired with itself)
+    for (let a = 0; a < A; a += 2) {
+      const b = a + 1 < A ? a + 1 : a;
+      momentsPair(signals[a], signals[b], L, tables, moments);
+      statsFromMoments(signals[a], L, codes, tables, moments, 0, out, o + a * codes.length);
+      if (b !== a) statsFromMoments(signals[b], L, codes, tables, moments, MOMENT_SLOTS, out, o + b * codes.length);
+    }
+    o += A * codes.length;
   }
   const sp = plan.spectral;
   if (sp) for (let a = 0; a < signals.length; a++, o += sp.bands.length) spectralInto(sp, signals[a], out, o);

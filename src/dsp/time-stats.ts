@@ -129,45 +129,76 @@ export function statsTables(length: number): StatsTables {
   return { n, poly, nMinus2 };
 }
 
+/** Moments of one axis after a pass: mean, M2, M3, M4, min, max, zero crossings (7 values per axis). */
+export const MOMENT_SLOTS = 7;
+
 /**
- * The statistics `codes` of x[0..length) written to out[offset..], bit for bit what
- * TimeStatsAccumulator gives (same update, same order) without an object per sample.
+ * The one-pass update of push() over two axes x and y at once (x may equal y), into
+ * state[0..7) for x and state[7..14) for y: two independent dependency chains per loop step let
+ * the CPU overlap them (the update's divide-add chain is the bottleneck). Same float32 steps.
  */
-export function timeStatsInto(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, out: number[], offset: number): void {
+export function momentsPair(x: Float32Array, y: Float32Array, length: number, tables: StatsTables, state: Float64Array): void {
   const tn = tables.n;
   const tpoly = tables.poly;
   const tnm2 = tables.nMinus2;
-  let mean = 0;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  let min = x[0];
-  let max = x[0];
-  let zc = 0;
-  let prevNeg = x[0] < 0;
+  let mx = 0, m2x = 0, m3x = 0, m4x = 0, my = 0, m2y = 0, m3y = 0, m4y = 0;
+  let minx = x[0], maxx = x[0], miny = y[0], maxy = y[0];
+  let zx = 0, zy = 0;
+  let negx = x[0] < 0, negy = y[0] < 0;
   for (let t = 0; t < length; t++) {
-    const v = x[t];
+    const vx = x[t];
+    const vy = y[t];
     const n = tn[t];
-    const delta = f32(v - mean);
-    const dn = f32(delta / n);
-    const dn2 = f32(dn * dn);
-    const term1 = f32(f32(delta * dn) * (n - 1)); // n - 1 is the previous count, exact (an integer < 2^24)
-    mean = f32(mean + dn);
-    m4 = f32(f32(f32(m4 + f32(f32(term1 * dn2) * tpoly[t])) + f32(f32(6 * dn2) * m2)) - f32(f32(4 * dn) * m3));
-    m3 = f32(f32(m3 + f32(f32(term1 * dn) * tnm2[t])) - f32(f32(3 * dn) * m2));
-    m2 = f32(m2 + term1);
-    if (v < min) min = v;
-    if (v > max) max = v;
-    const neg = v < 0;
-    if (neg !== prevNeg) zc++;
-    prevNeg = neg;
+    const n1 = n - 1; // the previous count: an integer < 2^24, exact
+    const poly = tpoly[t];
+    const nm2 = tnm2[t];
+    const dx = f32(vx - mx);
+    const dy = f32(vy - my);
+    const dnx = f32(dx / n);
+    const dny = f32(dy / n);
+    const dn2x = f32(dnx * dnx);
+    const dn2y = f32(dny * dny);
+    const t1x = f32(f32(dx * dnx) * n1);
+    const t1y = f32(f32(dy * dny) * n1);
+    mx = f32(mx + dnx);
+    my = f32(my + dny);
+    m4x = f32(f32(f32(m4x + f32(f32(t1x * dn2x) * poly)) + f32(f32(6 * dn2x) * m2x)) - f32(f32(4 * dnx) * m3x));
+    m4y = f32(f32(f32(m4y + f32(f32(t1y * dn2y) * poly)) + f32(f32(6 * dn2y) * m2y)) - f32(f32(4 * dny) * m3y));
+    m3x = f32(f32(m3x + f32(f32(t1x * dnx) * nm2)) - f32(f32(3 * dnx) * m2x));
+    m3y = f32(f32(m3y + f32(f32(t1y * dny) * nm2)) - f32(f32(3 * dny) * m2y));
+    m2x = f32(m2x + t1x);
+    m2y = f32(m2y + t1y);
+    if (vx < minx) minx = vx;
+    if (vx > maxx) maxx = vx;
+    if (vy < miny) miny = vy;
+    if (vy > maxy) maxy = vy;
+    const nx = vx < 0;
+    const ny = vy < 0;
+    if (nx !== negx) zx++;
+    if (ny !== negy) zy++;
+    negx = nx;
+    negy = ny;
   }
-  const n = length > 0 ? tn[length - 1] : 0;
+  state[0] = mx; state[1] = m2x; state[2] = m3x; state[3] = m4x; state[4] = minx; state[5] = maxx; state[6] = zx;
+  state[7] = my; state[8] = m2y; state[9] = m3y; state[10] = m4y; state[11] = miny; state[12] = maxy; state[13] = zy;
+}
+
+/** Writes the statistics `codes` of x (moments at state[base..base+7) from momentsPair) to out[offset..]. */
+export function statsFromMoments(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, state: Float64Array, base: number, out: number[], offset: number): void {
+  const n = length > 0 ? tables.n[length - 1] : 0;
+  const mean = state[base];
   let mcr = 0;
   for (let i = 0; i < codes.length; i++) {
-    if (codes[i] === 9) {
-      for (let t = 1; t < length; t++) if (x[t - 1] < mean !== x[t] < mean) mcr++;
-    }
+    if (codes[i] === 9) for (let t = 1; t < length; t++) if (x[t - 1] < mean !== x[t] < mean) mcr++;
   }
-  for (let i = 0; i < codes.length; i++) out[offset + i] = statValue(codes[i], n, mean, m2, m3, m4, min, max, zc, mcr);
+  for (let i = 0; i < codes.length; i++) {
+    out[offset + i] = statValue(codes[i], n, mean, state[base + 1], state[base + 2], state[base + 3], state[base + 4], state[base + 5], state[base + 6], mcr);
+  }
+}
+
+/** The statistics `codes` of x[0..length) written to out[offset..], bit for bit what TimeStatsAccumulator gives. */
+export function timeStatsInto(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, out: number[], offset: number): void {
+  const state = new Float64Array(2 * MOMENT_SLOTS);
+  momentsPair(x, x, length, tables, state);
+  statsFromMoments(x, length, codes, tables, state, 0, out, offset);
 }
