@@ -14,6 +14,8 @@ import { translator } from './translate';
 interface McuDef extends NodeDef {
   model?: string;
   board?: string;
+  /** Also run the artifact's float weights and report the quantization error (msg.payload.float). */
+  floatReference?: boolean;
 }
 
 /** Model file names stay inside <userDir>/tinyml/models (no absolute paths, no '..'). */
@@ -60,11 +62,11 @@ export = function register(RED: NodeAPI): void {
           sim = new McuSimulator(artifact, board);
           sims.set(artifact, sim);
         }
-        const r = sim.run(msg.payload);
+        const r = sim.run(msg.payload, { floatReference: def.floatReference === true });
         msg.payload = {
           label: r.label, scores: r.scores, raw: r.raw, latencyMs: r.latencyMs, ramBytes: r.ramBytes, flashBytes: r.flashBytes, fits: r.fits, board: r.board,
           uncertainty: { latency: r.cost.latencyMs.uncertainty, ram: r.cost.ramBytes.uncertainty, flash: r.cost.flashBytes.uncertainty },
-          floatReference: r.floatReferenceNote,
+          ...(r.float ? { float: r.float } : { floatReference: r.floatReferenceNote }),
         };
         msg.modelHash = artifact.hash;
         const top = r.label !== undefined ? `${r.label} ${Math.max(...r.scores).toFixed(2)}` : `${r.scores[0].toFixed(3)}`;

@@ -22,6 +22,14 @@ export function quantizeValue(value: number, scale: number, zeroPoint: number): 
   return v < -128 ? -128 : v > 127 ? 127 : v;
 }
 
+/** The float32 normalized features the int8 input quantizes (and the float reference takes). */
+export function normalizeFeatures(artifact: Artifact, features: ArrayLike<number>): Float32Array {
+  const { mean, scale } = artifact.input.normalization;
+  const out = new Float32Array(features.length);
+  for (let i = 0; i < features.length; i++) out[i] = f(f(f(features[i]) - mean[i]) * scale[i]);
+  return out;
+}
+
 /** Features (one per input element, before normalization) -> the model's int8 input tensor. */
 export function quantizeInput(artifact: Artifact, features: ArrayLike<number>): Int8Array {
   const n = elements(artifact.input.shape);

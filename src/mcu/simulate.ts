@@ -8,7 +8,8 @@ import { computeFeatures, planFeatures, bufferBytes, type FeatureConfig, type Fe
 import { Artifact, elements } from '../model/artifact';
 import { CostEstimate, estimateCost } from '../boards/cost-model';
 import { runModel } from './interpreter';
-import { dequantizeOutput, quantizeInput } from './quantize-io';
+import { dequantizeOutput, normalizeFeatures, quantizeInput } from './quantize-io';
+import { runFloatReference } from './float-reference';
 
 export class SimulationError extends Error {
   constructor(message: string, readonly cost?: CostEstimate) {
@@ -32,14 +33,25 @@ export interface SimulationResult {
   fits: boolean;
   board: string;
   cost: CostEstimate;
-  /** The float reference needs float weights, which the artifact does not carry. */
-  floatReference: null;
+  /** The float reference (when asked for and the artifact carries float weights). */
+  float?: FloatReferenceResult;
+  /** Why there is no float reference, or '' when there is one. */
   floatReferenceNote: string;
+}
+
+export interface FloatReferenceResult {
+  /** Outputs of the float model (probabilities for a softmax classifier). */
+  scores: number[];
+  label: string | undefined;
+  /** max |int8 dequantized score - float score|: the quantization error on this input. */
+  maxAbsError: number;
 }
 
 export interface SimulateOptions {
   /** Throw a SimulationError when the model does not fit the board (default true). */
   requireFit?: boolean;
+  /** Also run the float reference (the artifact's `float` section) and report the quantization error. */
+  floatReference?: boolean;
 }
 
 /** A prepared simulator: plan and cost are computed once per (model, board). */
@@ -82,18 +94,30 @@ export class McuSimulator {
     if (options.requireFit !== false && !this.cost.fits) {
       throw new SimulationError(`model "${this.artifact.name}" does not fit the ${this.cost.boardLabel}: ${this.cost.problems.join('; ')}`, this.cost);
     }
-    const q = quantizeInput(this.artifact, this.features(input));
+    const features = this.features(input);
+    const q = quantizeInput(this.artifact, features);
     const { output } = runModel(this.artifact, q);
     const scores = Array.from(dequantizeOutput(this.artifact, output));
-    let best = 0;
-    for (let i = 1; i < output.length; i++) if (output[i] > output[best]) best = i;
-    return {
-      label: this.artifact.labels.length === output.length ? this.artifact.labels[best] : undefined,
+    const result: SimulationResult = {
+      label: this.labelOf(scores),
       scores, raw: Array.from(output), input: Array.from(q),
       latencyMs: this.cost.latencyMs.value, ramBytes: this.cost.ramBytes.value, flashBytes: this.cost.flashBytes.value,
       fits: this.cost.fits, board: this.cost.board, cost: this.cost,
-      floatReference: null, floatReferenceNote: 'the model artifact carries int8 weights only: no float reference to compare with',
+      floatReferenceNote: this.artifact.float ? '' : 'the model artifact carries int8 weights only (no "float" section): no float reference to compare with',
     };
+    if (options.floatReference && this.artifact.float) {
+      const y = Array.from(runFloatReference(this.artifact, normalizeFeatures(this.artifact, features))!);
+      result.float = { scores: y, label: this.labelOf(y), maxAbsError: Math.max(0, ...y.map((v, i) => Math.abs(v - scores[i]))) };
+    }
+    return result;
+  }
+
+  /** Label of the highest score (first on ties, as the int8 argmax), undefined without one label per output. */
+  private labelOf(scores: readonly number[]): string | undefined {
+    if (this.artifact.labels.length !== scores.length) return undefined;
+    let best = 0;
+    for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
+    return this.artifact.labels[best];
   }
 }
 

@@ -10,6 +10,7 @@
  * int8 per tensor, bias int32 at scale input_scale * weight_scale.
  */
 import { decodeInt8 } from './weight-encoding';
+import { decodeFloat32, FloatSection } from './float-section';
 import { computeModelHash } from './model-hash';
 import { outputLength, Padding } from './layer-geometry';
 
@@ -156,7 +157,9 @@ export interface Artifact {
   metrics?: { float?: ClassMetrics; int8?: ClassMetrics; [key: string]: JsonValue | ClassMetrics | undefined };
   cost?: { [board: string]: BoardCost };
   training?: JsonObject;
-  /** SHA-256 (hex) of the canonical artifact without hash, metrics, cost and training. */
+  /** Optional float32 weights for a float reference (src/model/float-section.ts); not hashed. */
+  float?: FloatSection;
+  /** SHA-256 (hex) of the canonical artifact without hash, metrics, cost, training and float. */
   hash: string;
 }
 
@@ -429,6 +432,34 @@ function metricsOf(v: unknown, path: string): Artifact['metrics'] {
   return o as Artifact['metrics'];
 }
 
+/** base64 of maxLayerWeights float32 values. */
+const FLOAT_CHARS = Math.ceil((LIMITS.maxLayerWeights * 4) / 3) + 4;
+
+function floatSectionOf(v: unknown, layers: Layer[]): FloatSection {
+  const o = obj(v, 'float');
+  const list = arr(field(o, 'layers', 'float'), 'float.layers', LIMITS.maxLayers);
+  if (list.length !== layers.length) throw new ArtifactError('float.layers', `expected one entry per layer (${layers.length}), got ${list.length}`);
+  return {
+    layers: list.map((entry, i) => {
+      const layer = layers[i];
+      const path = `float.layers[${i}]`;
+      if (layer.op !== 'fully_connected' && layer.op !== 'conv1d' && layer.op !== 'depthwise_conv1d') {
+        if (entry !== null) throw new ArtifactError(path, `must be null: layer ${i} (${layer.op}) has no weights`);
+        return null;
+      }
+      const e = obj(entry, path);
+      const w = decodeFloat32(str(field(e, 'weights', path), `${path}.weights`, FLOAT_CHARS));
+      const b = decodeFloat32(str(field(e, 'bias', path), `${path}.bias`, FLOAT_CHARS));
+      if (!w) throw new ArtifactError(`${path}.weights`, 'not base64 of finite float32 values');
+      if (!b) throw new ArtifactError(`${path}.bias`, 'not base64 of finite float32 values');
+      const want = layerWeights(layer).length;
+      if (w.length !== want) throw new ArtifactError(`${path}.weights`, `expected ${want} float32 values (as many as the int8 weights), got ${w.length}`);
+      if (b.length !== layer.bias.length) throw new ArtifactError(`${path}.bias`, `expected ${layer.bias.length} float32 values, got ${b.length}`);
+      return { weights: e.weights as string, bias: e.bias as string };
+    }),
+  };
+}
+
 /**
  * Checks a parsed JSON value and returns it typed as an Artifact, or throws an ArtifactError
  * naming the first wrong path. Also checks the hash (pass `checkHash: false` while building).
@@ -516,6 +547,7 @@ export function validateArtifact(json: unknown, options: { checkHash?: boolean }
   if (root.metrics !== undefined) artifact.metrics = metricsOf(root.metrics, 'metrics');
   if (root.cost !== undefined) artifact.cost = opaque(root.cost, 'cost') as Artifact['cost'];
   if (root.training !== undefined) artifact.training = opaque(root.training, 'training');
+  if (root.float !== undefined) artifact.float = floatSectionOf(root.float, layers);
   const hash = str(field(root, 'hash', ''), 'hash', 64);
   artifact.hash = hash;
   if (options.checkHash !== false) {

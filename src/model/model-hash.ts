@@ -1,11 +1,11 @@
 /**
  * The model hash: SHA-256 of a canonical JSON serialization (object keys sorted, no whitespace,
  * numbers as JavaScript prints them: the shortest round-trip form) of every field except those
- * that describe the model without changing what it computes (hash, metrics, cost, training).
+ * that describe the model without changing what it computes (hash, metrics, cost, training, float).
  */
 import { createHash } from 'crypto';
 
-export const HASH_EXCLUDED_FIELDS: readonly string[] = ['hash', 'metrics', 'cost', 'training'];
+export const HASH_EXCLUDED_FIELDS: readonly string[] = ['hash', 'metrics', 'cost', 'training', 'float'];
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
