@@ -92,7 +92,7 @@ describe('tinyml eval / export', function () {
     assert.match(b.err, /unknown board 'mega'/);
   });
 
-  it('export writes the C header and a .tflite; --sketch is not yet available', async function () {
+  it('export writes the C header and a .tflite; --sketch refuses a model whose features cannot run on the chip', async function () {
     const tfl = path.join(dir, 'out', 'm.tflite');
     const r = await cli(['export', modelFile, '--c', path.join(dir, 'c'), '--tflite', tfl]);
     assert.strictEqual(r.code, 0, r.err);
@@ -100,6 +100,6 @@ describe('tinyml eval / export', function () {
     assert.strictEqual(inspectTflite(fs.readFileSync(tfl)).identifier, 'TFL3');
     const s = await cli(['export', modelFile, '--sketch', dir, '--board', 'uno']);
     assert.strictEqual(s.code, 1);
-    assert.match(s.err, /not yet available/);
+    assert.match(s.err, /feature configuration cannot be compiled for the chip/);
   });
 });

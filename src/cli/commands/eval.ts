@@ -76,10 +76,12 @@ export async function evalCommand(args: string[], out: NodeJS.WritableStream): P
   const confusion = labels.map(() => labels.map(() => 0));
   let correct = 0;
   let labelled = 0;
+  let correctFloat = 0;
+  const hasFloat = artifact.float !== undefined;
   data.inputs.forEach((input, n) => {
     let r;
     try {
-      r = sim.run(input, { requireFit: false });
+      r = sim.run(input, { requireFit: false, floatReference: hasFloat });
     } catch (e) {
       if (e instanceof SimulationError) throw new UsageError(`dataset input ${n}: ${e.message}`);
       throw e;
@@ -95,12 +97,13 @@ export async function evalCommand(args: string[], out: NodeJS.WritableStream): P
       confusion[actual][predicted]++;
       labelled++;
       if (predicted === actual) correct++;
+      if (r.float?.label === truth) correctFloat++;
     }
   });
   const c = sim.cost;
   const result = {
     windows: data.inputs.length,
-    accuracy_float: null,
+    accuracy_float: hasFloat && labelled ? correctFloat / labelled : null,
     accuracy_int8: labelled ? correct / labelled : null,
     labels,
     confusion,
@@ -111,6 +114,6 @@ export async function evalCommand(args: string[], out: NodeJS.WritableStream): P
     out.write(JSON.stringify(result) + '\n');
     return;
   }
-  out.write(`${result.windows} inputs, int8 accuracy ${result.accuracy_int8 === null ? 'n/a (no labels)' : `${(100 * result.accuracy_int8).toFixed(1)}%`} (float: not available, the artifact holds int8 weights only)\n`);
+  out.write(`${result.windows} inputs, int8 accuracy ${result.accuracy_int8 === null ? 'n/a (no labels)' : `${(100 * result.accuracy_int8).toFixed(1)}%`} ${result.accuracy_float === null ? '(float: not available, the artifact holds int8 weights only)' : `, float ${(100 * result.accuracy_float).toFixed(1)}%`}\n`);
   out.write(`${c.boardLabel}: ${c.latencyMs.value.toFixed(2)} ms ±${100 * c.latencyMs.uncertainty}%, RAM ${c.ramBytes.value} B of ${c.ramLimit}, flash ${c.flashBytes.value} B of ${c.flashLimit}: ${c.fits ? 'fits' : `does NOT fit (${c.problems.join('; ')})`}\n`);
 }
