@@ -8,6 +8,7 @@ import { benchCaptureNode } from './capture-node';
 import { benchCaptureParser } from './capture-parser';
 import { benchDataset } from './dataset';
 import { benchDsp } from './dsp';
+import { benchInfer } from './infer';
 import { benchInt8 } from './int8';
 import { benchKernels } from './kernels';
 import { benchSim } from './sim';
@@ -19,6 +20,7 @@ const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   features: [benchDsp],
   int8: [benchInt8],
   sim: [benchSim],
+  infer: [benchInfer],
   kernels: [benchKernels],
   train: [benchTrain],
 };
