@@ -9,6 +9,8 @@ import { acquireDataset, listDatasets, releaseDataset, DatasetStore, type NewRec
 import { datasetNameProblem } from '../src/dataset/dataset-name';
 import { recordsToCsv, recordsToJson } from '../src/dataset/export';
 import { recordsFromLongCsv, type LongCsvImportOptions } from '../src/dataset/import-long-csv';
+import { DEFAULT_RAW_CHUNK_SAMPLES, RawSegmentRecorder, type RawSample } from '../src/dataset/raw-segments';
+import { samplesOfMessage } from '../src/stream/windower';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
 
@@ -18,7 +20,14 @@ interface DatasetDef extends NodeDef {
   labelFromTopic?: boolean;
   group?: string;
   recording?: boolean;
+  /** also record the raw capture samples wired to this node, as `recording` records */
+  recordRaw?: boolean;
+  /** samples per raw chunk record (default 1000) */
+  rawChunk?: string | number;
 }
+
+/** A capture node's sample message (it has `seq`; windows from the window node have `window`). */
+const isCaptureMessage = (msg: NodeMessage): boolean => typeof msg.seq === 'number' && msg.window === undefined;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isRow = (r: unknown): r is number[] => Array.isArray(r) && r.every(isNum);
@@ -56,6 +65,26 @@ function importOptionsOf(v: unknown): LongCsvImportOptions {
     out.timeUnit = o.timeUnit;
   }
   return out;
+}
+
+/** A file name without folder and extension. */
+function baseName(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.[^.]*$/, '');
+}
+
+/** The CSV texts of an import command: a string (with msg.filename), or [{filename, payload}] for several files. */
+function importFilesOf(msg: NodeMessage): Array<{ filename?: string; text: string }> | null {
+  const p = msg.payload;
+  const fname = typeof msg.filename === 'string' && msg.filename !== '' ? msg.filename : undefined;
+  if (typeof p === 'string') return [{ filename: fname, text: p }];
+  if (Array.isArray(p) && p.length > 0) {
+    return p.map((f: unknown, i) => {
+      const o = f as { filename?: unknown; payload?: unknown };
+      if (typeof f !== 'object' || f === null || typeof o.payload !== 'string') throw new Error(`dataset: import: msg.payload[${i}] must be {filename, payload: CSV text}, got ${describe(f)}`);
+      return { filename: typeof o.filename === 'string' && o.filename !== '' ? o.filename : undefined, text: o.payload };
+    });
+  }
+  return null;
 }
 
 /** A short description of a bad value for error messages. */
@@ -111,6 +140,18 @@ export = function register(RED: NodeAPI): void {
     const group = (def.group ?? '').trim() || `session-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     let recording = def.recording !== false;
     let closed = false;
+    const rawChunk = def.rawChunk === undefined || def.rawChunk === '' ? DEFAULT_RAW_CHUNK_SAMPLES : Number(def.rawChunk);
+    if (def.recordRaw === true && !(Number.isInteger(rawChunk) && rawChunk >= 1)) {
+      node.status({ fill: 'red', shape: 'ring', text: 'raw chunk size' });
+      node.error(`dataset "${name}": the raw chunk size must be a positive whole number of samples, got ${String(def.rawChunk)}`);
+      return;
+    }
+    const raw = def.recordRaw === true ? new RawSegmentRecorder(rawChunk) : null;
+    /** Writes the raw chunk in progress (stop, export, redeploy). */
+    const flushRaw = async (s: DatasetStore): Promise<void> => {
+      const recs = raw ? raw.flush() : [];
+      if (recs.length) await s.append(recs);
+    };
     let store: DatasetStore | null = null;
     const opening = acquireDataset(datasetsBase(RED), name).then(
       (s) => {
@@ -179,6 +220,7 @@ export = function register(RED: NodeAPI): void {
           return null;
         case 'stop':
           recording = false;
+          await flushRaw(s);
           return null;
         case 'delete-last': {
           const gone = await s.deleteLast();
@@ -186,19 +228,38 @@ export = function register(RED: NodeAPI): void {
         }
         case 'clear':
           if (msg.confirm !== true) throw new Error(t('error.confirm', { name, count: s.count }));
+          raw?.flush();
           await s.clear();
           return { ...msg, payload: { cleared: true }, counts: s.counts() };
         case 'counts':
           return { ...msg, payload: s.counts(), total: s.count };
         case 'import': {
           // Long-format CSV text (a file-in node's output, Edge Impulse's CSV export): one raw recording per segment.
-          if (typeof msg.payload !== 'string') throw new Error(t('error.importPayload', { type: describe(msg.payload) }));
-          const imported = recordsFromLongCsv(msg.payload, importOptionsOf(msg.import));
-          for (const w of imported.warnings) node.warn(`dataset "${name}": import: ${w}`);
-          for (let i = 0; i < imported.records.length; i += IMPORT_BATCH) await s.append(imported.records.slice(i, i + IMPORT_BATCH));
-          return { ...msg, payload: { imported: imported.records.length, axes: imported.axes, rate: imported.rate }, counts: s.counts() };
+          // Several files: msg.payload = [{filename, payload}, ...]; an Edge Impulse name <label>.<id>.csv gives the label.
+          const files = importFilesOf(msg);
+          if (files === null) throw new Error(t('error.importPayload', { type: describe(msg.payload) }));
+          const options = importOptionsOf(msg.import);
+          let count = 0;
+          const axes = new Set<string>();
+          const rates = new Set<number | null>();
+          for (const f of files) {
+            const where = f.filename !== undefined ? `${f.filename}: ` : '';
+            let imported;
+            try {
+              imported = recordsFromLongCsv(f.text, { ...options, fileName: f.filename, defaultGroup: options.defaultGroup ?? (f.filename !== undefined ? baseName(f.filename) : undefined) });
+            } catch (e) {
+              throw new Error(`dataset "${name}": import ${where}${(e as Error).message}`);
+            }
+            for (const w of imported.warnings) node.warn(`dataset "${name}": import ${where}${w}`);
+            for (let i = 0; i < imported.records.length; i += IMPORT_BATCH) await s.append(imported.records.slice(i, i + IMPORT_BATCH));
+            count += imported.records.length;
+            imported.axes.forEach((a) => axes.add(a));
+            rates.add(imported.rate);
+          }
+          return { ...msg, payload: { imported: count, files: files.length, axes: [...axes], rate: rates.size === 1 ? [...rates][0] : null }, counts: s.counts() };
         }
         case 'export': {
+          await flushRaw(s);
           const records = await s.readAll();
           if (msg.format === 'json') return { ...msg, payload: recordsToJson(name, records), filename: `${name}.json` };
           return { ...msg, payload: recordsToCsv(records), filename: `${name}.csv` };
@@ -218,6 +279,20 @@ export = function register(RED: NodeAPI): void {
             const reply = await command(s, msg, msg.command);
             refresh();
             if (reply) send(reply);
+            return;
+          }
+          if (raw && isCaptureMessage(msg)) {
+            // raw samples are recorded in chunks and not passed on (the window node gets its own wire)
+            if (!recording) return;
+            const first = msg.seq as number;
+            const samples: RawSample[] = (samplesOfMessage(msg, Date.now()) ?? []).map((x, i) => ({ ...x, seq: first + i }));
+            const axes = Array.isArray(msg.axes) ? msg.axes.map(String) : [];
+            const label = labelOf(msg);
+            const done = raw.push(samples, { axes, rate: isNum(msg.rate) ? msg.rate : null, label, group: typeof msg.group === 'string' && msg.group !== '' ? msg.group : group });
+            if (done.length) {
+              await s.append(done);
+              refresh();
+            }
             return;
           }
           const rec = recording ? recordOf(msg) : null;
@@ -244,7 +319,10 @@ export = function register(RED: NodeAPI): void {
       chain
         .catch(() => undefined)
         .then(() => opening)
-        .then((s) => releaseDataset(s))
+        .then(async (s) => {
+          await flushRaw(s).catch((e: Error) => node.error(`dataset "${name}": the last raw chunk (${raw?.pending ?? 0} samples) was not written: ${e.message}`));
+          return releaseDataset(s);
+        })
         .then(() => done(), () => done());
     });
   }

@@ -18,6 +18,19 @@ export interface LongCsvImportOptions {
   group?: string;
   /** Group when there is no group or segment column (e.g. the file name). */
   defaultGroup?: string;
+  /** Name of the file the text came from: an Edge Impulse name `<label>.<id>.csv` gives the label when no label column is named. */
+  fileName?: string;
+}
+
+/**
+ * The label in an Edge Impulse export file name, `<label>.<sample id>.csv` (e.g. `wave.2hhmlk4v.csv`,
+ * `idle.s12.csv`; the id may itself hold dots): the text before the first dot; undefined for a
+ * name without two dots (`gestures.csv`).
+ */
+export function edgeImpulseLabel(fileName: string): string | undefined {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const m = /^([^.]+)\.[^/\\]+\.csv$/i.exec(base);
+  return m ? m[1] : undefined;
 }
 
 export interface LongCsvImport {
@@ -62,9 +75,11 @@ export function recordsFromLongCsv(text: string, o: LongCsvImportOptions): LongC
   if (rate === null && o.time === undefined) warnings.push('no --rate and no --time column: the sample rate is unknown, so windows in ms cannot be cut from this dataset until it is given');
   const axes = csv.axes.map(axisNameFromColumn);
   const units = csv.axes.map((c) => unitFromColumn(c) ?? '');
+  const fileLabel = o.label === undefined && o.fileName !== undefined ? edgeImpulseLabel(o.fileName) : undefined;
   const records: NewRecord[] = csv.recordings.map((r) => {
     const rec: NewRecord = { kind: 'recording', time: r.times && r.times.length ? r.times[0] * scale : 0, axes, rate, data: r.samples };
     if (r.label !== undefined && r.label !== '') rec.label = r.label;
+    else if (fileLabel !== undefined) rec.label = fileLabel;
     const group = groupCol !== undefined ? r.fields[groupCol] : o.defaultGroup;
     if (group !== undefined && group !== '') rec.group = group;
     const fields: Record<string, string> = {};

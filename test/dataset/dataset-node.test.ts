@@ -126,7 +126,7 @@ describe('tinyml-dataset node (Node-RED runtime)', () => {
     const csv = 'subject,gesture,t_ms,ax_g,ay_g\nR01,punch,0,1,2\nR01,punch,10,3,4\nR01,flex,0,5,6\nR02,flex,0,7,8\nR02,flex,10,9,10\n';
     d.receive({ command: 'import', payload: csv, import: { label: 'gesture', segment: 'subject,gesture', group: 'subject', time: 't_ms' } });
     await waitFor(() => out.length === 1, 'import reply');
-    assert.deepStrictEqual(out[0].payload, { imported: 3, axes: ['ax', 'ay'], rate: 100 });
+    assert.deepStrictEqual(out[0].payload, { imported: 3, files: 1, axes: ['ax', 'ay'], rate: 100 });
     assert.deepStrictEqual(out[0].counts, { punch: 1, flex: 2 });
     const s = await DatasetStore.open(path.join(userDir, 'tinyml', 'datasets'), 'gest', { readOnly: true });
     const recs = await s.readAll();
@@ -142,6 +142,62 @@ describe('tinyml-dataset node (Node-RED runtime)', () => {
     assert.match(String(errors[0]), /msg\.import\.lable is not an import option/);
     assert.match(String(errors[1]), /needs the CSV text in msg\.payload .* got object/);
     assert.match(String(errors[2]), /the time column 'when' is not in the header/);
+  });
+
+  it('imports several Edge Impulse CSV files by command, the label taken from each file name', async () => {
+    await helper.load(datasetModule, flow());
+    const d = helper.getNode('d1') as HelperNode;
+    const out = collect(helper.getNode('out') as HelperNode);
+    const ei = (k: number): string => 'timestamp,accX,accY\r\n' + Array.from({ length: 5 }, (_, i) => `${i * 16},${k + i},${-i}`).join('\r\n') + '\r\n';
+    d.receive({ command: 'import', payload: [{ filename: 'wave.2hhmlk4v.csv', payload: ei(1) }, { filename: 'uploads/idle.s1.csv', payload: ei(2) }, { filename: 'wave.9x.csv', payload: ei(3) }] });
+    await waitFor(() => out.length === 1, 'import reply');
+    assert.deepStrictEqual(out[0].payload, { imported: 3, files: 3, axes: ['accx', 'accy'], rate: 62.5 });
+    assert.deepStrictEqual(out[0].counts, { wave: 2, idle: 1 });
+    const s = await DatasetStore.open(path.join(userDir, 'tinyml', 'datasets'), 'gest', { readOnly: true });
+    const recs = await s.readAll();
+    assert.deepStrictEqual(recs.map((r) => [r.label, r.group, r.data.length, r.data[1][0]]), [['wave', 'wave.2hhmlk4v', 5, 2], ['idle', 'idle.s1', 5, 3], ['wave', 'wave.9x', 5, 4]]);
+  });
+
+  it('records the raw capture samples wired to it in chunks (recordRaw), beside the windows, never holding more than one chunk', async () => {
+    await helper.load(datasetModule, flow({ recordRaw: true, rawChunk: 4, label: 'wave' }));
+    const d = helper.getNode('d1') as HelperNode;
+    const out = collect(helper.getNode('out') as HelperNode);
+    const sample = (seq: number, segment: number): Msg => ({ payload: [seq, -seq], axes: ['ax', 'ay'], rate: 100, time: 5000 + seq * 10, seq, segment, topic: 'uno' });
+    for (let i = 0; i < 6; i++) d.receive(sample(i, 1));
+    // a batch message of the capture node (3 samples in one payload), then a new segment
+    d.receive({ payload: [[6, -6], [7, -7], [8, -8]], axes: ['ax', 'ay'], rate: 100, time: [5060, 5070, 5080], seq: 6, segment: 1 });
+    for (let i = 9; i < 11; i++) d.receive(sample(i, 2));
+    d.receive(win(undefined, 1));
+    await waitFor(() => out.length === 1, 'the window passed on');
+    assert.deepStrictEqual(out[0].payload, [[1, 1], [1, 2], [1, 3]], 'only the window is passed on, not the raw samples');
+    const base = path.join(userDir, 'tinyml', 'datasets');
+    const before = await (await DatasetStore.open(base, 'gest', { readOnly: true })).readAll();
+    // full chunks are on disk already: seq 0-3, 4-7; the rest (8 ends segment 1; 9, 10) waits
+    assert.deepStrictEqual(before.filter((r) => r.kind === 'recording').map((r) => r.data.map((x) => x[0])), [[0, 1, 2, 3], [4, 5, 6, 7], [8]]);
+    d.receive({ command: 'stop' });
+    d.receive({ command: 'counts' });
+    await waitFor(() => out.length === 2, 'counts');
+    const recs = (await (await DatasetStore.open(base, 'gest', { readOnly: true })).readAll()).filter((r) => r.kind === 'recording');
+    assert.deepStrictEqual(recs.map((r) => [r.data.map((x) => x[0]), r.segment, r.fields, r.label, r.group, r.rate, r.axes, r.time]), [
+      [[0, 1, 2, 3], 1, { part: '0', seq: '0' }, 'wave', 'ann', 100, ['ax', 'ay'], 5000],
+      [[4, 5, 6, 7], 1, { part: '1', seq: '4' }, 'wave', 'ann', 100, ['ax', 'ay'], 5040],
+      [[8], 1, { part: '2', seq: '8' }, 'wave', 'ann', 100, ['ax', 'ay'], 5080],
+      [[9, 10], 2, { part: '0', seq: '9' }, 'wave', 'ann', 100, ['ax', 'ay'], 5090],
+    ]);
+    // stopped: raw samples are dropped, like windows
+    d.receive(sample(11, 2));
+    d.receive({ command: 'counts' });
+    await waitFor(() => out.length === 3, 'counts after stop');
+    assert.deepStrictEqual(out[2].payload, { wave: 5 });
+  });
+
+  it('writes the raw chunk in progress when the flow is redeployed', async () => {
+    await helper.load(datasetModule, flow({ recordRaw: true }));
+    const d = helper.getNode('d1') as HelperNode;
+    for (let i = 0; i < 7; i++) d.receive({ payload: [i], axes: ['v'], rate: 50, time: i * 20, seq: 100 + i, segment: 0 });
+    await helper.unload();
+    const recs = await (await DatasetStore.open(path.join(userDir, 'tinyml', 'datasets'), 'gest', { readOnly: true })).readAll();
+    assert.deepStrictEqual(recs.map((r) => [r.kind, r.data.length, r.fields]), [['recording', 7, { part: '0', seq: '100' }]]);
   });
 
   it('lists the datasets and their counts for the editor', async () => {

@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import { main } from '../../src/cli/main';
-import { recordsFromLongCsv } from '../../src/dataset/import-long-csv';
+import { edgeImpulseLabel, recordsFromLongCsv } from '../../src/dataset/import-long-csv';
 import { DatasetStore } from '../../src/dataset/store';
 import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 
@@ -72,6 +72,44 @@ describe('tinyml import', () => {
     const asAxis = recordsFromLongCsv(text, { axes: ['timestamp', 'accX'] });
     assert.deepStrictEqual(asAxis.columns, ['timestamp', 'accX']);
     assert.strictEqual(asAxis.rate, null);
+  });
+
+  it("imports several Edge Impulse export files at once, each '<label>.<id>.csv' labelled by its name", async () => {
+    // Edge Impulse's CSV export: one file per sample, a 'timestamp' column in ms, the label only in the name
+    const files: string[] = [];
+    const make = (name: string, n: number, f: number): void => {
+      const rows = ['timestamp,accX,accY,accZ'];
+      for (let i = 0; i < n; i++) rows.push(`${i * 10},${Math.sin(f * i).toFixed(4)},${(i / 7).toFixed(4)},9.81`);
+      const file = path.join(base, name);
+      fs.writeFileSync(file, rows.join('\r\n') + '\r\n');
+      files.push(file);
+    };
+    make('wave.2hhmlk4v.csv', 40, 0.3);
+    make('wave.s2.csv', 35, 0.4);
+    make('idle.json.3f9a.csv', 50, 0.01);
+    make('unnamed.csv', 20, 0.2);
+    const r = await run(['import', ...files, '--out', 'ei', '--data-dir', base, '--json']);
+    assert.strictEqual(r.code, 0, r.err);
+    const summary = JSON.parse(r.out) as { files: number; recordings: number; rate: number; axes: string[]; counts: Record<string, number> };
+    assert.deepStrictEqual([summary.files, summary.recordings, summary.rate, summary.axes], [4, 4, 100, ['accx', 'accy', 'accz']]);
+    assert.deepStrictEqual(summary.counts, { wave: 2, idle: 1, '': 1 });
+    const s = await DatasetStore.open(base, 'ei', { readOnly: true });
+    const recs = await s.readAll();
+    assert.deepStrictEqual(recs.map((x) => [x.label, x.group, x.data.length]), [['wave', 'wave.2hhmlk4v', 40], ['wave', 'wave.s2', 35], ['idle', 'idle.json.3f9a', 50], [undefined, 'unnamed', 20]]);
+    // a label column, when named, wins over the file name
+    const labelled = recordsFromLongCsv('timestamp,label,x\n0,punch,1\n10,punch,2\n', { label: 'label', fileName: 'wave.1.csv' });
+    assert.strictEqual(labelled.records[0].label, 'punch');
+    assert.strictEqual(edgeImpulseLabel('gestures.csv'), undefined);
+    assert.strictEqual(edgeImpulseLabel('dir/updown.1a2b.CSV'), 'updown');
+  });
+
+  it('writes nothing when one of several files cannot be read', async () => {
+    const good = path.join(base, 'wave.1.csv');
+    fs.writeFileSync(good, 'timestamp,x\n0,1\n10,2\n');
+    const r = await run(['import', good, path.join(base, 'idle.missing.csv'), '--out', 'partial', '--data-dir', base]);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.err, /cannot read .*idle\.missing\.csv: ENOENT/);
+    assert.ok(!fs.existsSync(path.join(base, 'partial')), 'no dataset was created');
   });
 
   it('exits 1 with one line naming the problem', async () => {

@@ -1,18 +1,19 @@
 /**
- * `tinyml import FILE.csv --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...]
+ * `tinyml import FILE.csv [FILE.csv ...] --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...]
  *  [--rate HZ] [--time COL] [--time-unit s|ms|us] [--group COL] [--data-dir DIR] [--append] [--json]`
  *
- * Long-format CSV -> dataset of raw recordings (one record per recording). The dataset lives in
+ * Long-format CSV -> dataset of raw recordings (one record per recording); several files (e.g. an
+ * Edge Impulse export, one `<label>.<id>.csv` per sample) go into one dataset. The dataset lives in
  * DIR/DATASET, DIR being --data-dir, else $TINYML_DATA, else ./tinyml-data.
  */
 import fs from 'fs';
 import path from 'path';
 import { UsageError } from '../main';
-import { DatasetStore, DatasetError } from '../../dataset/store';
+import { DatasetStore, DatasetError, type NewRecord } from '../../dataset/store';
 import { datasetNameProblem } from '../../dataset/dataset-name';
 import { recordsFromLongCsv, type LongCsvImportOptions } from '../../dataset/import-long-csv';
 
-const USAGE = 'usage: tinyml import FILE.csv --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...] [--rate HZ] [--time COL] [--time-unit s|ms|us] [--group COL] [--data-dir DIR] [--append] [--json]';
+const USAGE = 'usage: tinyml import FILE.csv [FILE.csv ...] --out DATASET [--label COL] [--segment COL[,COL...]] [--axes COL,...] [--rate HZ] [--time COL] [--time-unit s|ms|us] [--group COL] [--data-dir DIR] [--append] [--json]';
 const VALUED = new Set(['--out', '--label', '--segment', '--axes', '--rate', '--time', '--time-unit', '--group', '--data-dir']);
 const FLAGS = new Set(['--append', '--json']);
 /** Records per write + fdatasync while importing. */
@@ -23,7 +24,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 interface ParsedArgs {
-  file: string;
+  files: string[];
   values: Map<string, string>;
   flags: Set<string>;
 }
@@ -48,19 +49,19 @@ function parseArgs(args: string[]): ParsedArgs {
       files.push(a);
     }
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? USAGE : `import: one CSV file expected, got ${files.join(' ')}`);
-  return { file: files[0], values, flags };
+  if (files.length === 0) throw new UsageError(USAGE);
+  return { files, values, flags };
 }
 
 const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
 
 export async function importCommand(args: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<void> {
-  const { file, values, flags } = parseArgs(args);
+  const { files, values, flags } = parseArgs(args);
   const name = values.get('--out');
   if (name === undefined) throw new UsageError('import: --out DATASET is required');
   const nameProblem = datasetNameProblem(name);
   if (nameProblem) throw new UsageError(`import: ${nameProblem}`);
-  const opts: LongCsvImportOptions = { label: values.get('--label'), segment: list(values.get('--segment')), axes: list(values.get('--axes')), time: values.get('--time'), group: values.get('--group'), defaultGroup: path.basename(file).replace(/\.[^.]*$/, '') };
+  const opts: LongCsvImportOptions = { label: values.get('--label'), segment: list(values.get('--segment')), axes: list(values.get('--axes')), time: values.get('--time'), group: values.get('--group') };
   const rateText = values.get('--rate');
   if (rateText !== undefined) {
     const rate = Number(rateText);
@@ -73,18 +74,33 @@ export async function importCommand(args: string[], out: NodeJS.WritableStream, 
     opts.timeUnit = unit;
   }
 
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  // Every file is read and parsed before anything is written: a bad file leaves the dataset untouched.
+  const records: NewRecord[] = [];
+  const warnings: string[] = [];
+  const axes: string[] = [];
+  const columns: string[] = [];
+  const rates = new Set<number | null>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let imported;
+    try {
+      imported = recordsFromLongCsv(text, { ...opts, defaultGroup: path.basename(file).replace(/\.[^.]*$/, ''), fileName: path.basename(file) });
+    } catch (e) {
+      throw new UsageError(`import: ${file}: ${(e as Error).message}`);
+    }
+    records.push(...imported.records);
+    for (const w of imported.warnings) warnings.push(files.length > 1 ? `${path.basename(file)}: ${w}` : w);
+    for (const a of imported.axes) if (!axes.includes(a)) axes.push(a);
+    for (const c of imported.columns) if (!columns.includes(c)) columns.push(c);
+    rates.add(imported.rate);
   }
-  let imported;
-  try {
-    imported = recordsFromLongCsv(text, opts);
-  } catch (e) {
-    throw new UsageError(`import: ${file}: ${(e as Error).message}`);
-  }
+  const rate = rates.size === 1 ? [...rates][0] : null;
+  if (rates.size > 1) warnings.push(`the files have different sample rates (${[...rates].map((r) => (r === null ? 'unknown' : `${+r.toFixed(3)} Hz`)).join(', ')}): each recording keeps its own`);
 
   const base = values.get('--data-dir') !== undefined ? path.resolve(values.get('--data-dir') as string) : defaultDataDir();
   let store: DatasetStore;
@@ -97,9 +113,9 @@ export async function importCommand(args: string[], out: NodeJS.WritableStream, 
     if (store.count > 0 && !flags.has('--append')) {
       throw new UsageError(`import: dataset "${name}" in ${base} already has ${store.count} records: add --append, or choose another --out`);
     }
-    for (let i = 0; i < imported.records.length; i += BATCH) {
-      await store.append(imported.records.slice(i, i + BATCH));
-      if (imported.records.length > BATCH) err.write(`tinyml: imported ${Math.min(i + BATCH, imported.records.length)}/${imported.records.length} recordings\n`);
+    for (let i = 0; i < records.length; i += BATCH) {
+      await store.append(records.slice(i, i + BATCH));
+      if (records.length > BATCH) err.write(`tinyml: imported ${Math.min(i + BATCH, records.length)}/${records.length} recordings\n`);
     }
   } catch (e) {
     if (e instanceof DatasetError) throw new UsageError(`import: ${e.message}`);
@@ -107,16 +123,17 @@ export async function importCommand(args: string[], out: NodeJS.WritableStream, 
   } finally {
     await store.close();
   }
-  for (const w of imported.warnings) err.write(`tinyml: warning: ${w}\n`);
+  for (const w of warnings) err.write(`tinyml: warning: ${w}\n`);
   const counts = store.counts();
   const summary = {
     dataset: name,
     dir: store.dir,
-    recordings: imported.records.length,
+    files: files.length,
+    recordings: records.length,
     records: store.count,
-    axes: imported.axes,
-    columns: imported.columns,
-    rate: imported.rate,
+    axes,
+    columns,
+    rate,
     counts,
   };
   if (flags.has('--json')) {
@@ -124,5 +141,6 @@ export async function importCommand(args: string[], out: NodeJS.WritableStream, 
     return;
   }
   const per = Object.entries(counts).map(([l, n]) => `${l === '' ? '(unlabelled)' : l} ${n}`).join(', ');
-  out.write(`imported ${imported.records.length} recordings into ${store.dir} (axes ${imported.axes.join(',')}; rate ${imported.rate === null ? 'unknown' : `${+imported.rate.toFixed(3)} Hz`}): ${per}\n`);
+  const from = files.length > 1 ? ` from ${files.length} files` : '';
+  out.write(`imported ${records.length} recordings${from} into ${store.dir} (axes ${axes.join(',')}; rate ${rate === null ? 'unknown' : `${+rate.toFixed(3)} Hz`}): ${per}\n`);
 }
