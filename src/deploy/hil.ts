@@ -3,7 +3,9 @@
  * mode 'hil' reads one sample per serial line) and holds every result against the parity twin.
  * Flow control: the host sends the samples of one window (the first TML_WINDOW, then TML_STRIDE
  * each), then waits for that window's result, so the board's 64-byte receive buffer never overflows
- * while it computes.
+ * while it computes. The samples go out no faster than the serial line's bit rate: a real UART paces
+ * them so, but a pseudo-terminal (the emulated Uno) would take a whole window at once and its
+ * bridge holds only 4 KB: a window of 119 x 6 values is ~5 KB of text.
  */
 import { Artifact } from '../model/artifact';
 import { DeviceLink, LineWaiter } from './device-link';
@@ -13,6 +15,8 @@ import { formatHilValue, ParityMismatch, ParityTwin } from './parity-twin';
 export interface HilOptions {
   board: string;
   stride: number;
+  /** Serial speed the samples are paced to (default 115200; 10 bits per byte). */
+  baud?: number;
   /** Longest wait for one window's result (default 20 s). */
   windowTimeoutMs?: number;
   signal?: AbortSignal;
@@ -34,6 +38,21 @@ export class HilError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'HilError';
+  }
+}
+
+/** Bytes written in one piece; a pause follows until the line would have carried them. */
+const CHUNK = 256;
+
+/** Writes `text` in pieces no faster than `baud` would carry it (10 bits per byte). */
+async function writePaced(link: DeviceLink, text: string, baud: number, signal?: AbortSignal): Promise<void> {
+  const start = Date.now();
+  for (let i = 0; i < text.length; i += CHUNK) {
+    signal?.throwIfAborted();
+    await link.write(text.slice(i, i + CHUNK));
+    const due = ((Math.min(text.length, i + CHUNK) * 10) / baud) * 1000;
+    const wait = start + due - Date.now();
+    if (wait > 0 && i + CHUNK < text.length) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 
@@ -62,7 +81,7 @@ export async function runHil(artifact: Artifact, link: DeviceLink, samples: read
       const expected = twin.push(text.map(Number));
       if (!expected) continue;
       const resultLine = waiter.next((l) => parseDeviceResult(l)?.win === expected.win || l.startsWith('# tinyml-hil error'), timeout, opts.signal);
-      await link.write(batch.join('\n') + '\n');
+      await writePaced(link, batch.join('\n') + '\n', opts.baud ?? 115200, opts.signal);
       batch = [];
       const line = await resultLine;
       if (line === null) throw new HilError(`no result for window ${expected.win} within ${timeout} ms`);
