@@ -70,6 +70,13 @@ describe('every example flow imports and deploys in the editor, and its nodes re
         }), tinyml);
         throw new Error(`${e.message}\nstatuses: ${states.join('; ')}\n${red.log().slice(-3000)}`);
       });
+      // Show the example's own tab, so the screenshot (used by the docs) is the running flow with its statuses.
+      await page.evaluate((id) => {
+        const RED = (globalThis as unknown as { RED: { nodes: { node(id: string): EditorNode | null }; workspaces: { show(id: string): void } } }).RED;
+        const z = RED.nodes.node(id)?.z;
+        if (z) RED.workspaces.show(z);
+      }, tinyml[0]);
+      await page.waitForTimeout(500);
       fs.mkdirSync(path.join(repoRoot, 'screenshots'), { recursive: true });
       await page.screenshot({ path: path.join(repoRoot, 'screenshots', `example-${path.basename(file, '.json')}.png`) });
     });
