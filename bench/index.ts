@@ -7,6 +7,7 @@ import type { BenchRow } from './bench-row';
 import { benchCaptureNode } from './capture-node';
 import { benchCaptureParser } from './capture-parser';
 import { benchDataset } from './dataset';
+import { benchDeploy } from './deploy';
 import { benchDsp } from './dsp';
 import { benchInfer } from './infer';
 import { benchInt8 } from './int8';
@@ -23,6 +24,7 @@ const GROUPS: Record<string, Array<() => Promise<BenchRow[]>>> = {
   infer: [benchInfer],
   kernels: [benchKernels],
   train: [benchTrain],
+  deploy: [benchDeploy],
 };
 
 function targetText(row: BenchRow): string {
