@@ -11,6 +11,7 @@
  */
 import { withHash, type Artifact, type Layer, type QuantParams, type JsonObject } from '../model/artifact';
 import { encodeInt8 } from '../model/weight-encoding';
+import { floatSection } from '../model/float-section';
 import { layerShapes, type ModelSpec } from './model-spec';
 import type { LayerWeights } from './float-model';
 
@@ -80,6 +81,8 @@ export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Ar
   const inRange = trace.inputRange ?? calibrationRange(trace.input, method);
   const inputQuant = activationQuant(inRange[0], inRange[1]);
   const layers: Layer[] = [];
+  // The float kernels in the int8 layouts, for the artifact's float section (the simulator's float reference).
+  const floats: ({ weights: Float32Array; bias: Float32Array } | null)[] = [];
   let inShape = spec.inputShape;
   let inQ = inputQuant;
   spec.layers.forEach((l, i) => {
@@ -96,6 +99,7 @@ export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Ar
         const oi = new Float32Array(nIn * nOut);
         for (let a = 0; a < nIn; a++) for (let o = 0; o < nOut; o++) oi[o * nIn + a] = w.kernel[a * nOut + o];
         const { q, scales } = quantizeWeights(oi, nOut, (k) => Math.floor(k / nIn));
+        floats[i] = { weights: oi, bias: w.bias };
         layer = { op: 'fully_connected', ...common, output, units: l.units, activation: l.activation, weights: encodeInt8(q), weightScales: scales, bias: quantizeBias(w.bias, inQ.scale, scales) };
       } else {
         // tfjs [1][k][in][out] -> OHWI [out][k][in]
@@ -103,6 +107,7 @@ export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Ar
         const ohwi = new Float32Array(k * nIn * nOut);
         for (let kk = 0; kk < k; kk++) for (let c = 0; c < nIn; c++) for (let o = 0; o < nOut; o++) ohwi[(o * k + kk) * nIn + c] = w.kernel[(kk * nIn + c) * nOut + o];
         const { q, scales } = quantizeWeights(ohwi, nOut, (idx) => Math.floor(idx / (k * nIn)));
+        floats[i] = { weights: ohwi, bias: w.bias };
         layer = {
           op: 'conv1d', ...common, output, filters: l.filters, kernelSize: l.kernel, stride: 1, dilation: 1, padding: 'valid',
           activation: l.activation, weights: encodeInt8(q), weightScales: scales, bias: quantizeBias(w.bias, inQ.scale, scales),
@@ -116,6 +121,7 @@ export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Ar
       layer = { op: 'softmax', ...common, output: { scale: 1 / 256, zeroPoint: -128 }, beta: 1 };
     }
     layers.push(layer);
+    floats[i] ??= null;
     inShape = outShape;
     inQ = layer.output;
   });
@@ -125,6 +131,7 @@ export function quantizeModel(frame: ArtifactFrame, spec: ModelSpec, weights: Ar
     input: { window: frame.window, features: frame.features, normalization: frame.normalization, shape: spec.inputShape, quantization: inputQuant },
     output: { shape: last.outputShape, quantization: last.output },
     layers,
+    float: floatSection(floats),
     ...extra,
   });
 }
