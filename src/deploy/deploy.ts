@@ -10,6 +10,7 @@
 import fs from 'fs';
 import path from 'path';
 import { Artifact } from '../model/artifact';
+import { stackReserveFor } from '../boards/calibration';
 import { generateInferenceSketch, SketchOptions, SketchSensor } from '../codegen/sketch';
 import { CompiledSketch, chooseDriver, sizeProblem, SketchSizes, ToolchainDriver } from '../toolchain/driver';
 import { ArduinoCliDriver } from '../toolchain/arduino-cli';
@@ -39,7 +40,7 @@ export interface DeployOptions {
   strideSamples?: number;
   /** Toolchains to try in order; default arduino-cli then Debian's AVR toolchain. */
   drivers?: readonly ToolchainDriver[];
-  /** RAM kept free for the stack on top of the globals (default 256 bytes on 8-bit boards, 8 KB on 32-bit). */
+  /** RAM kept free for the stack on top of the globals (default: the board's calibrated stack figure, which the cost model adds too). */
   stackReserve?: number;
   /** Time limits in ms: compile 300 s, borrow (the port's owner letting go) 30 s, upload 60 s, verify 20 s. */
   timeouts?: Partial<Record<'compile' | 'borrow' | 'upload' | 'verify', number>>;
@@ -94,7 +95,7 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
   const mode = opts.mode ?? 'sensor';
   const stageMs: DeployReport['stageMs'] = {};
   const warnings: string[] = [];
-  const stackReserve = opts.stackReserve ?? (board.wordBits === 8 ? 256 : 8192);
+  const stackReserve = opts.stackReserve ?? stackReserveFor(board.id);
   let current: DeployStage = 'generate';
   let t0 = Date.now();
   const begin = (stage: DeployStage, message: string): void => {

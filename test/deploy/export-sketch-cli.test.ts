@@ -9,7 +9,9 @@ import os from 'os';
 import path from 'path';
 import { PassThrough } from 'stream';
 import { getBoard } from '../../src/boards/profiles';
+import { stackReserveFor } from '../../src/boards/calibration';
 import { main } from '../../src/cli/main';
+import { McuSimulator } from '../../src/mcu/simulate';
 import { buildSketch } from '../../src/toolchain/avr-build';
 import { DebianAvrDriver } from '../../src/toolchain/debian-avr';
 import { requireAvrTools } from '../support/emulator';
@@ -55,6 +57,11 @@ describe('deploy: tinyml export --sketch', function () {
     assert.ok(fs.existsSync(compiled.imagePath), compiled.imagePath);
     assert.ok(compiled.sizes.flash > 5000 && compiled.sizes.flash <= compiled.limits.flash, `flash ${compiled.sizes.flash}`);
     assert.ok(compiled.sizes.ram > 0 && compiled.sizes.ram < compiled.limits.ram, `RAM ${compiled.sizes.ram}`);
+    // The cost model, which decides "fits" before any build, covers what the built sketch needs: its globals plus the
+    // stack reserve the deploy gate keeps: never less (a model that "fits" must link), and not wildly more.
+    const estimate = new McuSimulator(deployTestModel(), 'uno').cost.ramBytes.value;
+    const needed = compiled.sizes.ram + stackReserveFor('uno');
+    assert.ok(estimate >= needed && estimate <= needed * 1.2, `cost model RAM ${estimate} B, built sketch needs ${needed} B`);
     // The library form builds to the same program: same flash and RAM.
     const lib = await buildSketch(path.join(libraryDir, 'examples', 'tinyml_infer'), { board: 'uno', libraries: [libraryDir], buildDir: path.join(dir, 'build-lib') });
     assert.deepStrictEqual({ flash: lib.sizes.flash, ram: lib.sizes.ram }, compiled.sizes);
