@@ -80,7 +80,7 @@ export = function register(RED: NodeAPI): void {
       if (!b) return;
       batch = null;
       const info = stream.info;
-      const msg: CaptureMsg = { payload: b.values, topic, axes: axesOf(info.axes), rate: info.rate, time: b.times, seq: b.seq, segment: b.segment };
+      const msg: CaptureMsg = { payload: b.values, topic, axes: axesOf(info.axes), rate: stream.sampleRate, time: b.times, seq: b.seq, segment: b.segment };
       if (b.gap) msg.gap = true;
       if (b.reset) msg.reset = true;
       send(msg);
@@ -89,7 +89,7 @@ export = function register(RED: NodeAPI): void {
     const emit = (s: Sample): void => {
       if (batchSize === 1) {
         const info = stream.info;
-        const msg: CaptureMsg = { payload: s.values, topic, axes: axesOf(info.axes), rate: info.rate, time: s.time, seq: s.seq, segment: s.segment };
+        const msg: CaptureMsg = { payload: s.values, topic, axes: axesOf(info.axes), rate: stream.sampleRate, time: s.time, seq: s.seq, segment: s.segment };
         if (s.gap) msg.gap = true;
         if (s.reset) msg.reset = true;
         send(msg);

@@ -102,6 +102,11 @@ export class CaptureStream {
     return this.streamInfo;
   }
 
+  /** The rate to give downstream: the measured rate, or the device's announced rate until one is measured. */
+  get sampleRate(): number | null {
+    return this.streamInfo.rate ?? this.streamInfo.announcedRate ?? null;
+  }
+
   /** Lines held for timestamp detection (at most DETECT_LINES). */
   get heldLines(): number {
     return this.detectRows.length;

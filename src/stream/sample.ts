@@ -40,6 +40,7 @@ export interface CaptureMsg {
   payload: number[] | number[][];
   topic: string;
   axes: string[];
+  /** The measured sample rate (Hz), or the rate the device announced until one is measured; null when neither is known. */
   rate: number | null;
   time: number | number[];
   seq: number;

@@ -38,6 +38,7 @@ describe('serial capture stream', () => {
       ['1010,0.25,0.75', 4],
     ]);
     assert.deepStrictEqual(r.stream.info, { axes: ['ax', 'ay'], units: ['g', 'g'], rate: null, announcedRate: 100, board: 'uno' });
+    assert.strictEqual(r.stream.sampleRate, 100, 'the announced rate is given downstream until one is measured');
     assert.deepStrictEqual(r.samples.map((s) => [s.time, ...s.values]), [[1000, 0.5, -0.5], [1010, 0.25, 0.75]]);
     assert.deepStrictEqual(r.warnings, []);
   });
