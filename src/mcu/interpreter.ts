@@ -27,7 +27,7 @@ function runLayer(p: PreparedLayer, input: Int8Array): Int8Array {
     case 'depthwise_conv1d': depthwiseConv1d(layer, p.weighted!, p.padBefore, input, output); break;
     case 'max_pool1d': maxPool1d(layer, p.padBefore, p.actMin, p.actMax, input, output); break;
     case 'avg_pool1d': avgPool1d(layer, p.padBefore, p.actMin, p.actMax, input, output); break;
-    case 'softmax': softmaxInt8(p.softmax!, layer.inputShape[layer.inputShape.length - 1], input, output); break;
+    case 'softmax': softmaxInt8(p.softmax!, layer.inputShape[layer.inputShape.length - 1], input, output, p.softmaxExp); break;
     case 'reshape': output.set(input); break;
   }
   return output;

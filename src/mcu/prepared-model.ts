@@ -5,6 +5,7 @@
  */
 import { Artifact, Layer, layerWeights, elements } from '../model/artifact';
 import { paddingBefore } from '../model/layer-geometry';
+import { softmaxExpTable } from './ops/softmax';
 import { activationRange, channelMultiplier, softmaxParams, SoftmaxParams } from '../quant/quantize-multiplier';
 
 export interface PreparedWeighted {
@@ -24,6 +25,8 @@ export interface PreparedWeighted {
   foldedBias: Float64Array;
   /** Conv and depthwise: input_offset x (sum of the weights of tap k of channel oc), at [oc * kernel + k], taken back for a padded tap. */
   tapOffsets: Float64Array;
+  /** Depthwise only: the weights transposed to [outCh][kernel], so one output's taps are contiguous. */
+  channelWeights?: Int8Array;
 }
 
 export interface PreparedLayer {
@@ -36,6 +39,8 @@ export interface PreparedLayer {
   actMin: number;
   actMax: number;
   softmax?: SoftmaxParams;
+  /** Softmax: the fixed-point exp of every int8 difference (ops/softmax.ts), computed once. */
+  softmaxExp?: Int32Array;
   inputSize: number;
   outputSize: number;
   /** This layer's output buffer, reused by every inference (prepared once per artifact). */
@@ -72,6 +77,12 @@ function prepareLayer(layer: Layer): PreparedLayer {
         weights, bias: Int32Array.from(layer.bias), multipliers, shifts,
         inputOffset, outputOffset: layer.output.zeroPoint, actMin: act.min, actMax: act.max, foldedBias, tapOffsets,
       };
+      if (layer.op === 'depthwise_conv1d') {
+        const k = layer.kernelSize;
+        const t = new Int8Array(weights.length);
+        for (let tap = 0; tap < k; tap++) for (let oc = 0; oc < channels; oc++) t[oc * k + tap] = weights[tap * channels + oc];
+        base.weighted.channelWeights = t;
+      }
       if (layer.op !== 'fully_connected') {
         base.padBefore = paddingBefore(layer.padding, layer.inputShape[0], layer.kernelSize, layer.stride, layer.dilation);
       }
@@ -87,6 +98,7 @@ function prepareLayer(layer: Layer): PreparedLayer {
     }
     case 'softmax':
       base.softmax = softmaxParams(layer.beta, layer.input.scale);
+      base.softmaxExp = softmaxExpTable(base.softmax);
       return base;
     case 'reshape':
       return base;
