@@ -21,6 +21,7 @@ import type { SketchSensor } from '../src/codegen/sketch';
 import type { BoardNode } from './board-api';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
+import { activity } from '../src/editor/activity-feed';
 
 interface DeployDef extends NodeDef {
   board?: string;
@@ -110,6 +111,8 @@ export = function register(RED: NodeAPI): void {
       const controller = new AbortController();
       running = controller;
       const progress = (payload: Record<string, unknown>): void => send([null, { topic: 'progress', payload }]);
+      // The sidebar's "last deploy" follows this run; a HIL stream is not a deploy and leaves it alone.
+      let run = '';
       void (async () => {
         if (msg.topic === 'samples') {
           if (!deployed || deployed.report.mode !== 'hil') throw new Error(t('error.notHil'));
@@ -130,23 +133,32 @@ export = function register(RED: NodeAPI): void {
         }
         const artifact = loadModel(msg);
         deployed = null; // whatever ran before is replaced, or the board is left unknown if this fails
+        run = `${node.id}:${Date.now()}`;
+        activity.deployStarted({ run, model: artifact.name, board: board.boardType, port: board.portPath ?? undefined, stages: ['generate', 'compile', 'size', 'upload', 'verify'] });
         const report = await deployModel(artifact, {
           board: board.boardType, link: boardLink(board), workRoot: path.join(userDir, 'tinyml', 'build'), mode, sensor: sensorOf(def),
           strideSamples: strideText, signal: controller.signal, timeouts: { verify: verifyMs },
           onProgress: (p) => {
             if (p.state === 'start') node.status({ fill: 'blue', shape: 'ring', text: t(`stage.${p.stage}`) });
             progress({ stage: p.stage, state: p.state, message: p.message });
+            activity.deployStage(run, { name: p.stage, state: p.state === 'start' ? 'running' : 'done', detail: p.message });
+            if (p.message) activity.deployLog(run, p.message);
           },
         });
         for (const w of report.warnings) node.warn(w);
         deployed = { artifact, report };
         node.status({ fill: 'green', shape: 'dot', text: t('status.deployed', { model: artifact.name, hash: artifact.hash.slice(0, 8) }) });
+        activity.deployFinished(run, { ok: true, message: t('status.deployed', { model: artifact.name, hash: artifact.hash.slice(0, 8) }) });
         send([{ ...msg, topic: 'deployed', payload: report }, null]);
       })().then(() => done(), (e: unknown) => {
         const stage = e instanceof DeployError ? e.stage : undefined;
         const text = e instanceof Error ? e.message : String(e);
         node.status({ fill: 'red', shape: 'dot', text: stage ? t('status.failed', { stage: t(`stage.${stage}`) }) : t('status.error') });
         if (stage) progress({ stage, state: 'failed', message: text, ...(e instanceof DeployError && e.sizes ? e.sizes : {}) });
+        if (run) {
+          if (stage) activity.deployStage(run, { name: stage, state: 'failed', detail: text });
+          activity.deployFinished(run, { ok: false, message: text });
+        }
         done(new Error(stage ? `${stage}: ${text}` : text));
       }).finally(() => {
         if (running === controller) running = null;

@@ -14,6 +14,7 @@ import { helper, initHelper, NodeModule } from '../support/node-helper';
 import { requireAvrTools } from '../support/emulator';
 import { requireTool } from '../support/tools';
 import { waitFor } from '../support/pty';
+import { activity } from '../../src/editor/activity-feed';
 import { deployTestModel, oversizedModel, syntheticStream, WINDOW } from './deploy-fixtures';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const boardNode = require('../../nodes/tinyml-board') as NodeModule;
@@ -71,6 +72,10 @@ describe('tinyml-deploy node on an emulated-uno board', function () {
     assert.deepStrictEqual(progress.filter((p) => p.payload.state === 'done').map((p) => p.payload.stage), ['generate', 'compile', 'size', 'upload', 'verify']);
     assert.ok(states.includes('lent'), `the port was lent (${states.join(',')})`);
     assert.strictEqual(board.portStatus.state, 'connected');
+    // The sidebar's "last deploy" shows this run, every stage done.
+    const shown = activity.snapshot().deploy;
+    assert.ok(shown && shown.model === artifact.name && shown.state === 'done', JSON.stringify(shown));
+    assert.deepStrictEqual(shown.stages.filter((st) => st.state === 'done').map((st) => st.name), ['generate', 'compile', 'size', 'upload', 'verify']);
 
     const samples = syntheticStream(5, WINDOW + 16 * 20);
     helper.getNode('d')!.receive({ topic: 'samples', payload: samples });
@@ -94,5 +99,7 @@ describe('tinyml-deploy node on an emulated-uno board', function () {
     await waitFor(() => errors.length > 0, 120_000, 'the refusal');
     assert.match(errors[0], /size: model "too_big" does not fit the Virtual: emulated Uno \(simavr\), nothing was uploaded: flash: the sketch needs \d+ bytes/);
     assert.ok(!states.includes('lent'), states.join(','));
+    const shown = activity.snapshot().deploy;
+    assert.ok(shown && shown.model === 'too_big' && shown.state === 'failed' && shown.stages.some((st) => st.name === 'size' && st.state === 'failed'), JSON.stringify(shown));
   });
 });
