@@ -12,7 +12,7 @@ import { f32 } from './float32';
 import { BiquadCascade } from './biquad';
 import { butterworthSections, filterProblems, type BiquadSection, type FilterConfig } from './butterworth';
 import { rawBlock, rawOutputLength, type RawBlockConfig } from './raw-block';
-import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralInto, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
+import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralAxesInto, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
 import { DEFAULT_STATS, MOMENT_SLOTS, STAT_NAMES, momentsPair, statsFromMoments, statsTables, type StatName, type StatsTables } from './time-stats';
 
 export interface StatsBlockConfig {
@@ -50,8 +50,12 @@ export interface FeaturePlan {
   stats: StatName[] | null;
   spectral: SpectralPlan | null;
   names: string[];
-  /** reused per call (computeFeatures is synchronous): preprocessed signal per axis, stats constants */
-  work: { signals: Float32Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null; moments: Float64Array };
+  /**
+   * reused per call (computeFeatures is synchronous): preprocessed float32 signal per axis held
+   * in float64 (views of one buffer, axis-major: loads need no conversion), stats constants,
+   * per-axis segment means of the spectral block
+   */
+  work: { signals: Float64Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null; moments: Float64Array; segmentMeans: Float32Array };
 }
 
 export class FeatureConfigError extends Error {
@@ -107,14 +111,16 @@ export function planFeatures(config: FeatureConfig, shape: WindowShape): Feature
   if (stats) for (const a of axes) for (const s of stats) names.push(`${a}.${s}`);
   if (spectral) for (const a of axes) for (const b of spectral.bands) names.push(`${a}.${bandName(b)}`);
   const sections = config.filter ? butterworthSections(config.filter, rate) : [];
+  const flat = new Float64Array(axes.length * windowLength);
   return {
     config, shape: { windowLength, axes: [...axes], rate }, scale, sections, raw, stats, spectral, names,
     work: {
-      signals: axes.map(() => new Float32Array(windowLength)),
+      signals: axes.map((_, a) => flat.subarray(a * windowLength, (a + 1) * windowLength)),
       filters: sections.length ? axes.map(() => new BiquadCascade(sections)) : [],
       statCodes: Uint8Array.from(stats ?? [], (n) => STAT_NAMES.indexOf(n)),
       statsTables: stats ? statsTables(windowLength) : null,
       moments: new Float64Array(2 * MOMENT_SLOTS),
+      segmentMeans: new Float32Array(axes.length),
     },
   };
 }
@@ -122,33 +128,56 @@ export function planFeatures(config: FeatureConfig, shape: WindowShape): Feature
 /** Throws an Error naming the first problem when the window does not match the plan's shape. */
 export function checkWindow(plan: FeaturePlan, window: readonly (readonly number[])[]): void {
   const { windowLength, axes } = plan.shape;
+  checkWindowLength(windowLength, window);
+  for (let t = 0; t < window.length; t++) {
+    const row = checkRow(axes, window, t);
+    for (let a = 0; a < row.length; a++) if (!Number.isFinite(row[a])) throw badValue(axes, row, t, a);
+  }
+}
+
+function checkWindowLength(windowLength: number, window: readonly (readonly number[])[]): void {
   if (!Array.isArray(window) || window.length !== windowLength) {
     throw new Error(`the window must hold ${windowLength} samples (samples × axes), got ${Array.isArray(window) ? window.length : typeof window}`);
   }
-  for (let t = 0; t < window.length; t++) {
-    const row = window[t];
-    if (!Array.isArray(row) || row.length !== axes.length) throw new Error(`sample ${t} of the window must have ${axes.length} values (${axes.join(',')}), got ${Array.isArray(row) ? row.length : typeof row}`);
-    for (let a = 0; a < row.length; a++) {
-      if (typeof row[a] !== 'number' || !Number.isFinite(row[a])) throw new Error(`sample ${t}, axis ${axes[a]} is not a finite number: ${String(row[a])}`);
-    }
-  }
+}
+
+function checkRow(axes: readonly string[], window: readonly (readonly number[])[], t: number): readonly number[] {
+  const row = window[t];
+  if (!Array.isArray(row) || row.length !== axes.length) throw new Error(`sample ${t} of the window must have ${axes.length} values (${axes.join(',')}), got ${Array.isArray(row) ? row.length : typeof row}`);
+  return row;
+}
+
+function badValue(axes: readonly string[], row: readonly number[], t: number, a: number): Error {
+  return new Error(`sample ${t}, axis ${axes[a]} is not a finite number: ${String(row[a])}`);
 }
 
 /** Scaled and filtered float32 signal per axis (fresh arrays). */
 export function preprocess(plan: FeaturePlan, window: readonly (readonly number[])[]): Float32Array[] {
-  preprocessInto(plan, window);
+  loadWindow(plan, window);
   return plan.work.signals.map((x) => Float32Array.from(x));
 }
 
-/** Fills plan.work.signals: x = float32(value) · scale[axis], then the filter. */
-function preprocessInto(plan: FeaturePlan, window: readonly (readonly number[])[]): void {
-  const L = plan.shape.windowLength;
+/**
+ * Checks the window as checkWindow does (same first problem) while filling plan.work.signals,
+ * in one sample-major pass: x = float32(value) · scale[axis]; then the filter, per axis.
+ */
+function loadWindow(plan: FeaturePlan, window: readonly (readonly number[])[]): void {
+  const { windowLength: L, axes } = plan.shape;
+  checkWindowLength(L, window);
   const { signals, filters } = plan.work;
-  for (let a = 0; a < signals.length; a++) {
-    const x = signals[a];
-    const s = plan.scale[a];
-    for (let t = 0; t < L; t++) x[t] = f32(f32(window[t][a]) * s);
-    if (filters.length) {
+  const scale = plan.scale;
+  const A = signals.length;
+  for (let t = 0; t < L; t++) {
+    const row = checkRow(axes, window, t);
+    for (let a = 0; a < A; a++) {
+      const v = row[a];
+      if (!Number.isFinite(v)) throw badValue(axes, row, t, a);
+      signals[a][t] = f32(f32(v) * scale[a]);
+    }
+  }
+  if (filters.length) {
+    for (let a = 0; a < A; a++) {
+      const x = signals[a];
       const filter = filters[a];
       filter.reset();
       for (let t = 0; t < L; t++) x[t] = filter.step(x[t]);
@@ -158,8 +187,7 @@ function preprocessInto(plan: FeaturePlan, window: readonly (readonly number[])[
 
 /** The feature vector of one window (samples × axes), in the order of `plan.names`. */
 export function computeFeatures(plan: FeaturePlan, window: readonly (readonly number[])[]): number[] {
-  checkWindow(plan, window);
-  preprocessInto(plan, window);
+  loadWindow(plan, window);
   const signals = plan.work.signals;
   const L = plan.shape.windowLength;
   const out = new Array<number>(plan.names.length).fill(0);
@@ -182,7 +210,7 @@ export function computeFeatures(plan: FeaturePlan, window: readonly (readonly nu
     o += A * codes.length;
   }
   const sp = plan.spectral;
-  if (sp) for (let a = 0; a < signals.length; a++, o += sp.bands.length) spectralInto(sp, signals[a], out, o);
+  if (sp) spectralAxesInto(sp, signals, plan.work.segmentMeans, out, o);
   return out;
 }
 

@@ -17,7 +17,7 @@ export function rawOutputLength(windowLength: number, decimate: number): number 
 }
 
 /** signals[axis][t] (float32, preprocessed) -> flattened, decimated values. */
-export function rawBlock(signals: readonly Float32Array[], decimate: number): number[] {
+export function rawBlock(signals: readonly (Float32Array | Float64Array)[], decimate: number): number[] {
   const axes = signals.length;
   const len = axes ? rawOutputLength(signals[0].length, decimate) : 0;
   const out = new Array<number>(len * axes);

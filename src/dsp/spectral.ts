@@ -159,54 +159,96 @@ export function spectralBlock(plan: SpectralPlan, x: Float32Array): number[] {
   return out;
 }
 
-/**
- * Writes the log band powers of x into out[offset..]: per segment, mean (optional), window, pack
- * pairs (x[2i], x[2i+1]) into bit-reversed complex slots, zeros past the segment, half-length FFT,
- * band sums of |2X[k]|²·scale in bin order, then log10(sum·invCount + ε) per band.
- */
+/** Writes the log band powers of x into out[offset..] (spectralAxesInto for one axis). */
 export function spectralInto(plan: SpectralPlan, x: Float32Array, out: number[], offset: number): void {
+  spectralAxesInto(plan, [Float64Array.from(x)], new Float32Array(1), out, offset);
+}
+
+/**
+ * Writes the log band powers of every axis into out[offset..] (axis-major, bands.length per
+ * axis); signals: float32 values held in float64 arrays (a load needs no conversion); means:
+ * scratch of one float per axis. Per segment: the means of all axes (several
+ * independent add chains per loop), then per axis: subtract, window, pack pairs (x[2i], x[2i+1])
+ * into bit-reversed complex slots, zeros past the segment, half-length FFT, band sums of
+ * |2X[k]|²·scale in bin order; finally log10(sum·invCount + ε) per band. Per axis, the float32
+ * steps and their order are those of tml_spectral_segment (one axis at a time there).
+ */
+export function spectralAxesInto(plan: SpectralPlan, signals: readonly Float64Array[], means: Float32Array, out: number[], offset: number): void {
+  const nb = plan.bands.length;
+  const A = signals.length;
+  const m = plan.segmentLength;
+  for (let i = 0; i < A * nb; i++) out[offset + i] = 0;
+  for (let s = 0; s < plan.segments; s++) {
+    const start = s * plan.hop;
+    if (plan.detrend) segmentMeans(signals, start, m, means);
+    else means.fill(0);
+    for (let a = 0; a < A; a++) segmentBandSums(plan, signals[a], start, means[a], out, offset + a * nb);
+  }
+  const bands = plan.bands;
+  const eps = plan.epsilon;
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < nb; b++) {
+      const i = offset + a * nb + b;
+      out[i] = log10_32(f32(f32(out[i] * bands[b].invCount) + eps));
+    }
+  }
+}
+
+/** means[a] = float32(Σ x_a[start..start+m) in index order / m), three axes per loop (independent chains). */
+function segmentMeans(signals: readonly Float64Array[], start: number, m: number, means: Float32Array): void {
+  const A = signals.length;
+  const end = start + m;
+  for (let a = 0; a < A; a += 3) {
+    const x = signals[a];
+    const y = signals[a + 1 < A ? a + 1 : a];
+    const z = signals[a + 2 < A ? a + 2 : a];
+    let sx = 0, sy = 0, sz = 0;
+    for (let i = start; i < end; i++) {
+      sx = f32(sx + x[i]);
+      sy = f32(sy + y[i]);
+      sz = f32(sz + z[i]);
+    }
+    means[a] = f32(sx / m);
+    if (a + 1 < A) means[a + 1] = f32(sy / m);
+    if (a + 2 < A) means[a + 2] = f32(sz / m);
+  }
+}
+
+/** One segment of x starting at `start`, its mean given: adds its band powers to out[offset..]. */
+function segmentBandSums(plan: SpectralPlan, x: Float64Array, start: number, mean: number, out: number[], offset: number): void {
   const { n, segmentLength: m, window: w, bitReverse: rev, re, im, bands, twiddles } = plan;
   const h = n >> 1;
   const pairs = m >> 1;
   const nb = bands.length;
-  for (let b = 0; b < nb; b++) out[offset + b] = 0;
-  for (let s = 0; s < plan.segments; s++) {
-    const start = s * plan.hop;
-    let mean = 0;
-    if (plan.detrend) {
-      let sum = 0;
-      for (let i = 0; i < m; i++) sum = f32(sum + x[start + i]);
-      mean = f32(sum / m);
-    }
-    for (let i = 0; i < pairs; i++) {
-      const j = rev[i];
-      const t = start + 2 * i;
-      re[j] = f32(f32(x[t] - mean) * w[2 * i]);
-      im[j] = f32(f32(x[t + 1] - mean) * w[2 * i + 1]);
-    }
-    let i0 = pairs;
-    if (m & 1) {
-      // odd segment: its last sample pairs with the first padding zero
-      re[rev[pairs]] = f32(f32(x[start + m - 1] - mean) * w[m - 1]);
-      im[rev[pairs]] = 0;
-      i0++;
-    }
-    for (let i = i0; i < h; i++) {
-      re[rev[i]] = 0;
-      im[rev[i]] = 0;
-    }
-    fftCore(re, im, h, twiddles.cos, twiddles.negSin, 2);
-    for (let b = 0; b < nb; b++) {
-      const band = bands[b];
-      let acc = out[offset + b];
-      for (let k = band.loBin; k <= band.hiBin; k++) {
-        const scale = k === 0 || k === h ? plan.scaleEdge : plan.scaleMid;
-        acc = f32(acc + f32(realFftPower4(re, im, h, twiddles, k) * scale));
-      }
-      out[offset + b] = acc;
-    }
+  for (let i = 0; i < pairs; i++) {
+    const j = rev[i];
+    const t = start + 2 * i;
+    re[j] = f32(f32(x[t] - mean) * w[2 * i]);
+    im[j] = f32(f32(x[t + 1] - mean) * w[2 * i + 1]);
   }
-  for (let b = 0; b < nb; b++) out[offset + b] = log10_32(f32(f32(out[offset + b] * bands[b].invCount) + plan.epsilon));
+  let i0 = pairs;
+  if (m & 1) {
+    // odd segment: its last sample pairs with the first padding zero
+    re[rev[pairs]] = f32(f32(x[start + m - 1] - mean) * w[m - 1]);
+    im[rev[pairs]] = 0;
+    i0++;
+  }
+  for (let i = i0; i < h; i++) {
+    re[rev[i]] = 0;
+    im[rev[i]] = 0;
+  }
+  fftCore(re, im, h, twiddles.cos, twiddles.negSin, 2);
+  const scaleEdge = plan.scaleEdge;
+  const scaleMid = plan.scaleMid;
+  for (let b = 0; b < nb; b++) {
+    const band = bands[b];
+    let acc = out[offset + b];
+    for (let k = band.loBin; k <= band.hiBin; k++) {
+      const scale = k === 0 || k === h ? scaleEdge : scaleMid;
+      acc = f32(acc + f32(realFftPower4(re, im, h, twiddles, k) * scale));
+    }
+    out[offset + b] = acc;
+  }
 }
 
 /** Feature-name suffix of a band, e.g. band_0_5hz, band_2p5_7p5hz. */

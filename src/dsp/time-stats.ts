@@ -110,15 +110,16 @@ export function statValue(code: number, n: number, mean: number, m2: number, m3:
  * (n' = t+1, n'²-3n'+3 and n'-2, each step rounded as there): computed once per window length.
  */
 export interface StatsTables {
-  n: Float32Array;
-  poly: Float32Array;
-  nMinus2: Float32Array;
+  /** float32 values held in float64 arrays: a load needs no conversion */
+  n: Float64Array;
+  poly: Float64Array;
+  nMinus2: Float64Array;
 }
 
 export function statsTables(length: number): StatsTables {
-  const n = new Float32Array(length);
-  const poly = new Float32Array(length);
-  const nMinus2 = new Float32Array(length);
+  const n = new Float64Array(length);
+  const poly = new Float64Array(length);
+  const nMinus2 = new Float64Array(length);
   let count = 0;
   for (let t = 0; t < length; t++) {
     count = f32(count + 1);
@@ -133,18 +134,20 @@ export function statsTables(length: number): StatsTables {
 export const MOMENT_SLOTS = 7;
 
 /**
- * The one-pass update of push() over two axes x and y at once (x may equal y), into
+ * The one-pass update of push() over two axes x and y at once (x may equal y; float32 values
+ * held in float64 arrays, so a load needs no conversion), into
  * state[0..7) for x and state[7..14) for y: two independent dependency chains per loop step let
  * the CPU overlap them (the update's divide-add chain is the bottleneck). Same float32 steps.
  */
-export function momentsPair(x: Float32Array, y: Float32Array, length: number, tables: StatsTables, state: Float64Array): void {
+export function momentsPair(x: Float64Array, y: Float64Array, length: number, tables: StatsTables, state: Float64Array): void {
   const tn = tables.n;
   const tpoly = tables.poly;
   const tnm2 = tables.nMinus2;
   let mx = 0, m2x = 0, m3x = 0, m4x = 0, my = 0, m2y = 0, m3y = 0, m4y = 0;
   let minx = x[0], maxx = x[0], miny = y[0], maxy = y[0];
   let zx = 0, zy = 0;
-  let negx = x[0] < 0, negy = y[0] < 0;
+  // sign bits as 0/1 integers: a crossing is their xor (no branch)
+  let negx = x[0] < 0 ? 1 : 0, negy = y[0] < 0 ? 1 : 0;
   for (let t = 0; t < length; t++) {
     const vx = x[t];
     const vy = y[t];
@@ -172,10 +175,10 @@ export function momentsPair(x: Float32Array, y: Float32Array, length: number, ta
     if (vx > maxx) maxx = vx;
     if (vy < miny) miny = vy;
     if (vy > maxy) maxy = vy;
-    const nx = vx < 0;
-    const ny = vy < 0;
-    if (nx !== negx) zx++;
-    if (ny !== negy) zy++;
+    const nx = vx < 0 ? 1 : 0;
+    const ny = vy < 0 ? 1 : 0;
+    zx += nx ^ negx;
+    zy += ny ^ negy;
     negx = nx;
     negy = ny;
   }
@@ -184,7 +187,7 @@ export function momentsPair(x: Float32Array, y: Float32Array, length: number, ta
 }
 
 /** Writes the statistics `codes` of x (moments at state[base..base+7) from momentsPair) to out[offset..]. */
-export function statsFromMoments(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, state: Float64Array, base: number, out: number[], offset: number): void {
+export function statsFromMoments(x: Float64Array, length: number, codes: Uint8Array, tables: StatsTables, state: Float64Array, base: number, out: number[], offset: number): void {
   const n = length > 0 ? tables.n[length - 1] : 0;
   const mean = state[base];
   let mcr = 0;
@@ -199,6 +202,7 @@ export function statsFromMoments(x: Float32Array, length: number, codes: Uint8Ar
 /** The statistics `codes` of x[0..length) written to out[offset..], bit for bit what TimeStatsAccumulator gives. */
 export function timeStatsInto(x: Float32Array, length: number, codes: Uint8Array, tables: StatsTables, out: number[], offset: number): void {
   const state = new Float64Array(2 * MOMENT_SLOTS);
-  momentsPair(x, x, length, tables, state);
-  statsFromMoments(x, length, codes, tables, state, 0, out, offset);
+  const values = Float64Array.from(x);
+  momentsPair(values, values, length, tables, state);
+  statsFromMoments(values, length, codes, tables, state, 0, out, offset);
 }
