@@ -54,6 +54,15 @@ describe('node documentation, catalogs and icons', function () {
         assert.doesNotMatch(svg, /<text|<image|style=/, 'no text (font-dependent), embedded images or inline styles');
       });
 
+      it('takes its port labels and select options from the catalog (no English-only text)', function () {
+        for (const m of html.matchAll(/(inputLabels|outputLabels):\s*([^\n]+)/g)) {
+          assert.match(m[2], /^function\b[^\n]*this\._\(/, `${m[1]} is a function reading the catalog: ${m[2]}`);
+        }
+        for (const m of html.matchAll(/<option\b[^>]*>([^<]*)<\/option>/g)) {
+          assert.ok(/data-i18n=/.test(m[0]) || /^[\d\s]*$/.test(m[1]), `option text from the catalog: ${m[0]}`);
+        }
+      });
+
       it('keeps its help in the locale folders, not in the template', function () {
         assert.doesNotMatch(html, /data-help-name/);
       });
@@ -80,7 +89,11 @@ describe('node documentation, catalogs and icons', function () {
         const en = JSON.parse(read('locales', 'en-US', `${type}.json`)) as Record<string, unknown>;
         const de = JSON.parse(read('locales', 'de', `${type}.json`)) as Record<string, unknown>;
         assert.deepStrictEqual(keyPaths(de), keyPaths(en));
-        const used = [...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]);
+        // Keys of data-i18n attributes and of this._('...') calls (port labels).
+        const used = [
+          ...[...html.matchAll(/data-i18n="(?:\[[a-z]+\])?([^"]+)"/g)].map((m) => m[1]),
+          ...html.split('\n').filter((l) => l.includes('this._(')).flatMap((l) => [...l.matchAll(/'(tinyml-[a-z]+\.[^']+)'/g)].map((m) => m[1])),
+        ];
         for (const key of used) {
           for (const [lang, cat] of [['en-US', en], ['de', de]] as const) assert.strictEqual(typeof lookup(cat, key), 'string', `${lang}: ${key}`);
         }
