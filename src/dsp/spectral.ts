@@ -66,6 +66,8 @@ export interface SpectralPlan {
   /** scratch of the half-length FFT (reused by every call: the block is synchronous) */
   re: Float32Array;
   im: Float32Array;
+  /** scratch: |2X[k]|²·scale of bins 0..N/2 (float32 values) */
+  power: Float64Array;
   epsilon: number;
   detrend: boolean;
 }
@@ -147,6 +149,7 @@ export function planSpectral(config: SpectralBlockConfig, windowLength: number, 
     scaleMid: f32(2 / (4 * rate * s2)),
     re: new Float32Array(n / 2),
     im: new Float32Array(n / 2),
+    power: new Float64Array(n / 2 + 1),
     epsilon: f32(config.epsilon ?? 1e-10),
     detrend: (config.detrend ?? 'mean') === 'mean',
   };
@@ -238,16 +241,45 @@ function segmentBandSums(plan: SpectralPlan, x: Float64Array, start: number, mea
     im[rev[i]] = 0;
   }
   fftCore(re, im, h, twiddles.cos, twiddles.negSin, 2);
-  const scaleEdge = plan.scaleEdge;
-  const scaleMid = plan.scaleMid;
+  const power = plan.power;
+  binPowers(re, im, h, twiddles, plan.scaleEdge, plan.scaleMid, power);
   for (let b = 0; b < nb; b++) {
     const band = bands[b];
     let acc = out[offset + b];
-    for (let k = band.loBin; k <= band.hiBin; k++) {
-      const scale = k === 0 || k === h ? scaleEdge : scaleMid;
-      acc = f32(acc + f32(realFftPower4(re, im, h, twiddles, k) * scale));
-    }
+    for (let k = band.loBin; k <= band.hiBin; k++) acc = f32(acc + power[k]);
     out[offset + b] = acc;
+  }
+}
+
+/**
+ * power[k] = float32(|2X[k]|²·scale) for k = 0..h, the bits of realFftPower4(k)·scale: bins k and
+ * h-k are split from the same sums Z[k] ± conj Z[h-k], formed once for both (for bin h-k they are
+ * the exact negations, up to the sign of a zero, which the squares drop).
+ */
+function binPowers(re: Float32Array, im: Float32Array, h: number, tw: TwiddleTables, scaleEdge: number, scaleMid: number, power: Float64Array): void {
+  const cos = tw.cos;
+  const negSin = tw.negSin;
+  power[0] = f32(realFftPower4(re, im, h, tw, 0) * scaleEdge);
+  power[h] = f32(realFftPower4(re, im, h, tw, h) * scaleEdge);
+  for (let k = 1; 2 * k <= h; k++) {
+    const m = h - k;
+    const ar = f32(re[k] + re[m]);
+    const ai = f32(im[k] - im[m]);
+    const br = f32(re[k] - re[m]);
+    const bi = f32(im[k] + im[m]);
+    const c = cos[k];
+    const s = negSin[k];
+    const xr = f32(ar + f32(f32(c * bi) + f32(s * br)));
+    const xi = f32(ai + f32(f32(s * bi) - f32(c * br)));
+    power[k] = f32(f32(f32(xr * xr) + f32(xi * xi)) * scaleMid);
+    if (m !== k) {
+      // bin m: ar, bi as for k; its ai and br are -ai, -br
+      const cm = cos[m];
+      const sm = negSin[m];
+      const yr = f32(ar + f32(f32(cm * bi) - f32(sm * br)));
+      const yi = f32(f32(f32(sm * bi) + f32(cm * br)) - ai);
+      power[m] = f32(f32(f32(yr * yr) + f32(yi * yi)) * scaleMid);
+    }
   }
 }
 
