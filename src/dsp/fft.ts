@@ -58,7 +58,28 @@ export function bitReversal(n: number): Uint16Array {
  * rounded table holds cos = 6e-17 instead of 0). Butterflies run twiddle-major (k outer).
  */
 export function fftCore(re: Float32Array, im: Float32Array, h: number, cos: Float32Array, negSin: Float32Array, stride: number): void {
-  for (let size = 2; size <= h; size <<= 1) {
+  let first = 2;
+  if (h >= 4) {
+    // stages of size 2 and 4 fused per group of four (their butterflies, same steps: the values
+    // of each stage do not depend on the order of its independent butterflies)
+    for (let i = 0; i < h; i += 4) {
+      const r0 = re[i], r1 = re[i + 1], r2 = re[i + 2], r3 = re[i + 3];
+      const i0 = im[i], i1 = im[i + 1], i2 = im[i + 2], i3 = im[i + 3];
+      const br1 = f32(r0 - r1), bi1 = f32(i0 - i1), br0 = f32(r0 + r1), bi0 = f32(i0 + i1);
+      const br3 = f32(r2 - r3), bi3 = f32(i2 - i3), br2 = f32(r2 + r3), bi2 = f32(i2 + i3);
+      re[i + 2] = f32(br0 - br2);
+      im[i + 2] = f32(bi0 - bi2);
+      re[i] = f32(br0 + br2);
+      im[i] = f32(bi0 + bi2);
+      // W = -i on (1, 3)
+      re[i + 3] = f32(br1 - bi3);
+      im[i + 3] = f32(bi1 + br3);
+      re[i + 1] = f32(br1 + bi3);
+      im[i + 1] = f32(bi1 - br3);
+    }
+    first = 8;
+  }
+  for (let size = first; size <= h; size <<= 1) {
     const half = size >> 1;
     for (let i = 0; i < h; i += size) {
       const j = i + half;
