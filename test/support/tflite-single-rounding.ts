@@ -5,10 +5,11 @@
  * round(acc * M * 2^(shift-31)) once; the two differ by one step where the first rounding lands
  * on an exact half. The parity test uses this to explain, value by value, any such difference.
  *
- * It swaps the requantization function on the CommonJS exports object for the duration of one run
- * (the kernels read it through that object at each call): a reference variant, not a mock.
+ * It swaps the requantization functions on their CommonJS exports objects for the duration of one run
+ * (the kernels read them through those objects at each call): a reference variant, not a mock.
  */
 import * as fixedPoint from '../../src/quant/fixed-point';
+import * as kernelRequantize from '../../src/mcu/ops/requantize';
 import { runModel } from '../../src/mcu/interpreter';
 import { Artifact } from '../../src/model/artifact';
 
@@ -23,12 +24,15 @@ export function singleRoundingRequantize(x: number, multiplier: number, shift: n
 }
 
 export function runModelSingleRounding(artifact: Artifact, input: Int8Array): Int8Array {
-  const exportsObject = fixedPoint as unknown as { multiplyByQuantizedMultiplier: Requantize };
-  const original = exportsObject.multiplyByQuantizedMultiplier;
-  exportsObject.multiplyByQuantizedMultiplier = singleRoundingRequantize;
+  // The general helper and the kernels' inlined copy (src/mcu/ops/requantize.ts) both switch.
+  const general = fixedPoint as unknown as { multiplyByQuantizedMultiplier: Requantize };
+  const kernels = kernelRequantize as unknown as { requantize: Requantize };
+  const originals = [general.multiplyByQuantizedMultiplier, kernels.requantize] as const;
+  general.multiplyByQuantizedMultiplier = singleRoundingRequantize;
+  kernels.requantize = singleRoundingRequantize;
   try {
     return runModel(artifact, input).output;
   } finally {
-    exportsObject.multiplyByQuantizedMultiplier = original;
+    [general.multiplyByQuantizedMultiplier, kernels.requantize] = originals;
   }
 }
