@@ -142,8 +142,8 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
     const rawChunk = def.rawChunk === undefined || def.rawChunk === '' ? DEFAULT_RAW_CHUNK_SAMPLES : Number(def.rawChunk);
     if (def.recordRaw === true && !(Number.isInteger(rawChunk) && rawChunk >= 1)) {
-      node.status({ fill: 'red', shape: 'ring', text: 'raw chunk size' });
-      node.error(`dataset "${name}": the raw chunk size must be a positive whole number of samples, got ${String(def.rawChunk)}`);
+      node.status({ fill: 'red', shape: 'ring', text: t('status.badRawChunk') });
+      node.error(t('error.rawChunk', { name, value: String(def.rawChunk) }));
       return;
     }
     const raw = def.recordRaw === true ? new RawSegmentRecorder(rawChunk) : null;

@@ -66,7 +66,7 @@ export = function register(RED: NodeAPI): void {
         msg.payload = {
           label: r.label, scores: r.scores, raw: r.raw, latencyMs: r.latencyMs, ramBytes: r.ramBytes, flashBytes: r.flashBytes, fits: r.fits, board: r.board,
           uncertainty: { latency: r.cost.latencyMs.uncertainty, ram: r.cost.ramBytes.uncertainty, flash: r.cost.flashBytes.uncertainty },
-          ...(r.float ? { float: r.float } : { floatReference: r.floatReferenceNote }),
+          ...(r.float ? { float: r.float } : r.floatReferenceNote ? { floatReference: r.floatReferenceNote } : {}),
         };
         msg.modelHash = artifact.hash;
         const top = r.label !== undefined ? `${r.label} ${Math.max(...r.scores).toFixed(2)}` : `${r.scores[0].toFixed(3)}`;
