@@ -81,6 +81,9 @@ export = function register(RED: NodeAPI): void {
     const strideText = def.stride === undefined || def.stride === '' ? undefined : Number(def.stride);
     const verifyMs = Number(def.verifyMs) > 0 ? Number(def.verifyMs) : 20_000;
     let running: AbortController | null = null;
+    /** The run in progress, settled when it has finished (uploader and port loan included). */
+    let finished: Promise<void> | null = null;
+    const shutdown = new AbortController();
     let deployed: { artifact: Artifact; report: DeployReport } | null = null;
 
     const loadModel = (msg: NodeMessage): Artifact => {
@@ -113,7 +116,7 @@ export = function register(RED: NodeAPI): void {
       const progress = (payload: Record<string, unknown>): void => send([null, { topic: 'progress', payload }]);
       // The sidebar's "last deploy" follows this run; a HIL stream is not a deploy and leaves it alone.
       let run = '';
-      void (async () => {
+      const run$ = (async () => {
         if (msg.topic === 'samples') {
           if (!deployed || deployed.report.mode !== 'hil') throw new Error(t('error.notHil'));
           if (!Array.isArray(msg.payload) || !msg.payload.every((s) => Array.isArray(s) && s.every((v) => typeof v === 'number'))) throw new Error(t('error.badSamples'));
@@ -137,7 +140,7 @@ export = function register(RED: NodeAPI): void {
         activity.deployStarted({ run, model: artifact.name, board: board.boardType, port: board.portPath ?? undefined, stages: ['generate', 'compile', 'size', 'upload', 'verify'] });
         const report = await deployModel(artifact, {
           board: board.boardType, link: boardLink(board), workRoot: path.join(userDir, 'tinyml', 'build'), mode, sensor: sensorOf(def),
-          strideSamples: strideText, signal: controller.signal, timeouts: { verify: verifyMs },
+          strideSamples: strideText, signal: controller.signal, shutdown: shutdown.signal, timeouts: { verify: verifyMs },
           onProgress: (p) => {
             if (p.state === 'start') node.status({ fill: 'blue', shape: 'ring', text: t(`stage.${p.stage}`) });
             progress({ stage: p.stage, state: p.state, message: p.message });
@@ -163,11 +166,16 @@ export = function register(RED: NodeAPI): void {
       }).finally(() => {
         if (running === controller) running = null;
       });
+      finished = run$;
     });
 
     node.on('close', (_removed: boolean, closeDone: () => void) => {
+      // Redeploy or shutdown: stop everything now, an upload included, so no uploader outlives the node.
+      shutdown.abort();
       running?.abort();
-      closeDone();
+      if (!finished) return closeDone();
+      const limit = setTimeout(closeDone, 5000);
+      void finished.finally(() => { clearTimeout(limit); closeDone(); });
     });
   }
 

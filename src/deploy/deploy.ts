@@ -44,7 +44,10 @@ export interface DeployOptions {
   stackReserve?: number;
   /** Time limits in ms: compile 300 s, borrow (the port's owner letting go) 30 s, upload 60 s, verify 20 s. */
   timeouts?: Partial<Record<'compile' | 'borrow' | 'upload' | 'verify', number>>;
+  /** Cancel: stops compiling and waiting at once; an upload in progress is let finish (a half-written board helps nobody). */
   signal?: AbortSignal;
+  /** Stop now, even mid-upload: the owner is going away (Node-RED closing the node) and must leave no uploader running. */
+  shutdown?: AbortSignal;
   onProgress?: (p: DeployProgress) => void;
   /** Pause between taking the port and starting the uploader (default 250 ms). */
   settleMs?: number;
@@ -153,9 +156,13 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
       throw new DeployError('upload', `cannot take the serial port for the upload: ${(e as Error).message}`);
     }
     let uploadedBytes: number | undefined;
-    // The uploader is stopped only when its port vanishes (nothing left to spoil); a cancel waits for it to finish.
+    // The uploader is stopped only when its port vanishes (nothing left to spoil) or its owner shuts down; a cancel
+    // waits for it to finish.
     const portGone = new AbortController();
     const watch = watchPort(borrow.path, () => portGone.abort(new Error('the port vanished')));
+    const onShutdown = (): void => portGone.abort(new Error('stopped: the deploy was shut down'));
+    if (opts.shutdown?.aborted) onShutdown();
+    opts.shutdown?.addEventListener('abort', onShutdown, { once: true });
     try {
       checkPort(borrow.path);
       // A pause with the port closed: the emulated Uno sees a reset only on a close -> open edge
@@ -172,6 +179,7 @@ export async function deployModel(artifact: Artifact, opts: DeployOptions): Prom
       throw new DeployError('upload', text.includes(borrow.path) ? text : `upload to '${borrow.path}' failed: ${text}`);
     } finally {
       watch.stop();
+      opts.shutdown?.removeEventListener('abort', onShutdown);
       await borrow.giveBack();
     }
     end(uploadedBytes === undefined ? 'uploaded' : `uploaded ${uploadedBytes} B`);

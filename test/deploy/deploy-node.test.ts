@@ -22,6 +22,7 @@ const boardNode = require('../../nodes/tinyml-board') as NodeModule;
 const deployNode = require('../../nodes/tinyml-deploy') as NodeModule;
 
 const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-deploy-node-'));
+
 initHelper();
 
 interface Msg { topic?: string; payload: Record<string, unknown>; error?: { message: string } }
