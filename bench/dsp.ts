@@ -8,6 +8,7 @@
  * - The C twin on the emulated ATmega328P (avr-gcc -Os, simavr): cycles per window beside the
  *   float operations the definition needs (the floor, src/dsp/float-op-count.ts) as a ratio.
  */
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { computeFeatures, planFeatures, preprocess, type FeatureConfig, type FeaturePlan } from '../src/dsp/feature-pipeline';
 import { featureFloatOps } from '../src/dsp/float-op-count';
 import { runAvrFeatures } from '../test/support/dsp-avr';
@@ -117,12 +118,29 @@ function best(fn: () => void): number {
   return ms;
 }
 
-function windowsPerSecond(config: FeatureConfig, ws: number[][][]): { rate: number; plan: FeaturePlan } {
+function measureInThisThread(config: FeatureConfig, ws: number[][][]): number {
   const plan = planFeatures(config, { windowLength: 119, axes: AXES, rate: 119 });
   let sink = 0;
   const ms = best(() => { for (const w of ws) sink += computeFeatures(plan, w)[0]; });
   if (!Number.isFinite(sink)) throw new Error('benchmark produced a non-finite feature');
-  return { rate: Math.round((WINDOWS / ms) * 1000), plan };
+  return Math.round((WINDOWS / ms) * 1000);
+}
+
+/**
+ * Windows/s of one configuration, measured in a fresh worker thread: a features node runs one configuration, and
+ * measuring several in one isolate lets the earlier ones' type feedback slow the later ones (seen: 17k vs 22k/s).
+ */
+function windowsPerSecond(config: FeatureConfig): Promise<{ rate: number; plan: FeaturePlan }> {
+  const plan = planFeatures(config, { windowLength: 119, axes: AXES, rate: 119 });
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: { benchDspConfig: config } });
+    worker.once('message', (rate: number) => resolve({ rate, plan }));
+    worker.once('error', reject);
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { benchDspConfig?: FeatureConfig } | null)?.benchDspConfig) {
+  parentPort.postMessage(measureInThisThread((workerData as { benchDspConfig: FeatureConfig }).benchDspConfig, windows()));
 }
 
 /** Cycles per window of the C twin on simavr (Timer1 at clk/256, so ±256 cycles), 5 windows in flash. */
@@ -143,11 +161,11 @@ export async function benchDsp(): Promise<BenchRow[]> {
   const stats = { stats: {} };
   const spectral64 = { spectral: { fftLength: 64, bandCount: 8 } };
   const both64 = { ...stats, ...spectral64 };
-  const raw = windowsPerSecond({ raw: {} }, ws);
-  const st = windowsPerSecond(stats, ws);
-  const sp = windowsPerSecond(spectral64, ws);
-  const both = windowsPerSecond(both64, ws);
-  const both128 = windowsPerSecond({ stats: {}, spectral: { fftLength: 128, bandCount: 8 } }, ws);
+  const raw = await windowsPerSecond({ raw: {} });
+  const st = await windowsPerSecond(stats);
+  const sp = await windowsPerSecond(spectral64);
+  const both = await windowsPerSecond(both64);
+  const both128 = await windowsPerSecond({ stats: {}, spectral: { fftLength: 128, bandCount: 8 } });
   let sink = 0;
   const plain = best(() => { for (const w of ws) sink += float64Features(both.plan, w)[0]; });
   const plain128 = best(() => { for (const w of ws) sink += float64Features(both128.plan, w)[0]; });
@@ -172,7 +190,7 @@ export async function benchDsp(): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
+if (require.main === module && isMainThread) {
   benchDsp().then((rows) => process.stdout.write(JSON.stringify(rows, null, 1) + '\n'), (e: Error) => {
     process.stderr.write(`${e.message}\n`);
     process.exitCode = 2;
