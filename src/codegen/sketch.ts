@@ -204,7 +204,7 @@ export function generateInferenceSketch(artifact: Artifact, outDir: string, opts
   for (const name of fs.readdirSync(templateDir()).sort()) {
     if (/\.(ino|h)$/.test(name)) write(name, fs.readFileSync(path.join(templateDir(), name), 'utf8'));
   }
-  for (const name of ['tml_synthetic.h', 'tml_line_format.h']) write(name, fs.readFileSync(path.join(firmwareDir('tinyml_capture'), name), 'utf8'));
+  for (const name of ['tml_sensor.h', 'tml_synthetic.h', 'tml_line_format.h']) write(name, fs.readFileSync(path.join(firmwareDir('tinyml_capture'), name), 'utf8'));
   const runtime = firmwareDir('tinyml_runtime');
   for (const name of fs.readdirSync(runtime).sort()) {
     if (/\.[ch]$/.test(name)) write(name, fs.readFileSync(path.join(runtime, name), 'utf8'));

@@ -12,41 +12,7 @@
 #include "tml_capture_config.h"
 #include "tml_line_format.h"
 
-#if defined(TML_SENSOR_SYNTHETIC)
-#include "tml_synthetic.h"
-#define TML_AXES "ax,ay,az"
-#define TML_UNITS "g,g,g"
-#define TML_SENSOR_NAME "synthetic"
-#define TML_DECIMALS 3
-#define TML_AXIS_COUNT 3
-static tml_synth_t tml_synth;
-
-#elif defined(TML_SENSOR_ANALOG)
-#define TML_SENSOR_NAME "analog"
-#define TML_DECIMALS 0
-static const uint8_t tml_pins[] = {TML_ANALOG_PINS};
-#define TML_AXIS_COUNT (sizeof(tml_pins) / sizeof(tml_pins[0]))
-
-#elif defined(TML_SENSOR_LSM9DS1) || defined(TML_SENSOR_BMI270)
-#if defined(TML_SENSOR_LSM9DS1)
-#include <Arduino_LSM9DS1.h>
-#define TML_SENSOR_NAME "lsm9ds1"
-#else
-#include <Arduino_BMI270_BMM150.h>
-#define TML_SENSOR_NAME "bmi270"
-#endif
-#define TML_DECIMALS 3
-#if defined(TML_IMU_GYRO)
-#define TML_AXES "ax,ay,az,gx,gy,gz"
-#define TML_UNITS "g,g,g,dps,dps,dps"
-#define TML_AXIS_COUNT 6
-#else
-#define TML_AXES "ax,ay,az"
-#define TML_UNITS "g,g,g"
-#define TML_AXIS_COUNT 3
-#endif
-static float tml_imu_last[6];
-#endif
+#include "tml_sensor.h"
 
 static uint32_t tml_next_us;
 static uint32_t tml_rem_acc;
@@ -61,42 +27,26 @@ static void tml_announce(void) {
   Serial.print((unsigned long)TML_RATE_HZ);
 #if defined(TML_SENSOR_ANALOG)
   Serial.print(F(" axes="));
-  for (uint8_t i = 0; i < TML_AXIS_COUNT; i++) {
+  for (uint8_t i = 0; i < TML_SENSOR_AXIS_COUNT; i++) {
     if (i) Serial.print(',');
     Serial.print('a');
     Serial.print((unsigned)(tml_pins[i] >= A0 ? tml_pins[i] - A0 : tml_pins[i]));
   }
   Serial.print(F(" units="));
-  for (uint8_t i = 0; i < TML_AXIS_COUNT; i++) {
+  for (uint8_t i = 0; i < TML_SENSOR_AXIS_COUNT; i++) {
     if (i) Serial.print(',');
     Serial.print(F("raw"));
   }
 #else
-  Serial.print(F(" axes=" TML_AXES " units=" TML_UNITS));
+  Serial.print(F(" axes=" TML_SENSOR_AXES " units=" TML_SENSOR_UNITS));
 #endif
   Serial.println(F(" sensor=" TML_SENSOR_NAME));
 }
 
-/* Reads one sample into v[] in thousandths of the unit (raw counts for analog). */
-static void tml_read(int32_t *v) {
-#if defined(TML_SENSOR_SYNTHETIC)
-  tml_synth_next(&tml_synth, v);
-#elif defined(TML_SENSOR_ANALOG)
-  for (uint8_t i = 0; i < TML_AXIS_COUNT; i++) v[i] = analogRead(tml_pins[i]);
-#else
-  /* The IMU runs at its own output rate (119 Hz LSM9DS1, 100 Hz BMI270): reuse the last value until a new one. */
-  if (IMU.accelerationAvailable()) IMU.readAcceleration(tml_imu_last[0], tml_imu_last[1], tml_imu_last[2]);
-#if defined(TML_IMU_GYRO)
-  if (IMU.gyroscopeAvailable()) IMU.readGyroscope(tml_imu_last[3], tml_imu_last[4], tml_imu_last[5]);
-#endif
-  for (uint8_t i = 0; i < TML_AXIS_COUNT; i++) v[i] = (int32_t)lroundf(tml_imu_last[i] * 1000.0f);
-#endif
-}
-
 static void tml_emit(const int32_t *v) {
-  char line[TML_AXIS_COUNT * 12 + 2];
+  char line[TML_SENSOR_AXIS_COUNT * 12 + 2];
   uint8_t len = 0;
-  for (uint8_t i = 0; i < TML_AXIS_COUNT; i++) {
+  for (uint8_t i = 0; i < TML_SENSOR_AXIS_COUNT; i++) {
     if (i) line[len++] = ',';
     len += tml_format_fixed(line + len, v[i], TML_DECIMALS);
   }
@@ -129,16 +79,12 @@ static void tml_poll_commands(void) {
 
 void setup() {
   Serial.begin(TML_BAUD);
-#if defined(TML_SENSOR_SYNTHETIC)
-  tml_synth_init(&tml_synth);
-#elif defined(TML_SENSOR_LSM9DS1) || defined(TML_SENSOR_BMI270)
-  if (!IMU.begin()) {
+  if (tml_sensor_begin() != 0) {
     for (;;) {
       Serial.println(F("# tinyml error: the IMU did not start (check the board type)"));
       delay(1000);
     }
   }
-#endif
   tml_announce();
   tml_next_us = micros();
 }
@@ -149,8 +95,8 @@ void loop() {
   tml_poll_commands();
   uint32_t now = micros();
   if ((int32_t)(now - tml_next_us) < 0) return;
-  int32_t v[TML_AXIS_COUNT];
-  tml_read(v);
+  int32_t v[TML_SENSOR_AXIS_COUNT];
+  tml_sensor_read(v);
   tml_emit(v);
   tml_next_us += period;
   tml_rem_acc += rem;

@@ -1,8 +1,8 @@
 /*
- * Sensor reading of the inference sketch: the capture sketch's sensors (tinyml_capture), giving
- * each sample as int32 values in 10^-TML_DECIMALS of the unit, the same numbers the capture
- * sketch prints. The model was trained on the printed text, so the value fed to the features is
- * (float)v / 10^TML_DECIMALS: one correctly rounded float division, what parsing that text gives.
+ * The sensors of the capture sketch and of the inference sketch (the generator copies this file
+ * into tinyml_infer/): each sample as int32 values in 10^-TML_DECIMALS of the unit, the numbers the
+ * capture sketch prints. The model was trained on the printed text, so the inference sketch feeds
+ * the features (float)v / 10^TML_DECIMALS: one correctly rounded division, what parsing that text gives.
  */
 #ifndef TML_SENSOR_H
 #define TML_SENSOR_H
