@@ -9,12 +9,12 @@ import path from 'path';
 import { parseArtifact, type Artifact, type BoardCost, type ClassMetrics } from '../model/artifact';
 import { getBoard, isBoardId } from '../boards/profiles';
 import { estimateCost } from '../boards/cost-model';
+import { parseModelFileName } from '../train/model-store';
 
 /** Boards the sidebar estimates when an artifact carries no cost of its own. */
 export const DEFAULT_BOARDS = ['uno', 'nano33ble', 'esp32', 'rp2040'] as const;
 
 /** `gestures@3.json` → name gestures, version 3; `gestures.json` → version null. */
-export const MODEL_FILE = /^([A-Za-z0-9_-]{1,64})(?:@(\d{1,9}))?\.json$/;
 
 export interface BoardBar {
   board: string;
@@ -102,11 +102,11 @@ function estimatedBars(a: Artifact): BoardBar[] {
 }
 
 export function versionView(file: string, modified: number, a: Artifact): ModelVersionView {
-  const m = MODEL_FILE.exec(file);
+  const parsed = parseModelFileName(file);
   const cost = a.cost ?? {};
   const boards = Object.keys(cost).length > 0 ? Object.entries(cost).map(([b, c]) => barFromCost(a, b, c)) : estimatedBars(a);
   return {
-    file, name: m ? m[1] : a.name, version: m && m[2] !== undefined ? Number(m[2]) : null, modified,
+    file, name: parsed ? parsed.name : a.name, version: parsed ? parsed.version : null, modified,
     hash: a.hash, kind: a.kind, labels: a.labels, layers: a.layers.length,
     float: metricsView(a.metrics?.float), int8: metricsView(a.metrics?.int8), boards,
   };
@@ -124,7 +124,7 @@ export async function modelViews(modelsDir: string): Promise<ModelView[]> {
     throw e;
   }
   const byName = new Map<string, ModelVersionView[]>();
-  for (const file of files.filter((f) => MODEL_FILE.test(f))) {
+  for (const file of files.filter((f) => parseModelFileName(f) !== null)) {
     const full = path.join(modelsDir, file);
     let st: fs.Stats;
     try {
@@ -139,8 +139,8 @@ export async function modelViews(modelsDir: string): Promise<ModelView[]> {
       try {
         view = versionView(file, st.mtimeMs, parseArtifact(await fs.promises.readFile(full, 'utf8')));
       } catch (e) {
-        const m = MODEL_FILE.exec(file);
-        view = { file, name: m ? m[1] : file, version: m && m[2] !== undefined ? Number(m[2]) : null, modified: st.mtimeMs, error: (e as Error).message };
+        const parsed = parseModelFileName(file);
+        view = { file, name: parsed ? parsed.name : file, version: parsed ? parsed.version : null, modified: st.mtimeMs, error: (e as Error).message };
       }
       cache.set(full, { key, view });
     }

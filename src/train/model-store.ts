@@ -14,12 +14,21 @@ export interface StoredModel {
   version: number;
 }
 
-const FILE_RE = /^([A-Za-z0-9_-]{1,64})@(\d+)\.json$/;
+/** Model file names in the store: `<name>@<version>.json`, or `<name>.json` for a model placed there by hand. */
+const MODEL_FILE = /^([A-Za-z0-9_-]{1,64})(?:@(\d{1,9}))?\.json$/;
+
+/** The model name and version a store file name gives (version null when unversioned), or null for other files. */
+export function parseModelFileName(file: string): { name: string; version: number | null } | null {
+  const m = MODEL_FILE.exec(file);
+  return m ? { name: m[1], version: m[2] !== undefined ? Number(m[2]) : null } : null;
+}
 
 /** Versions of `name` in the store, ascending. */
 export function modelVersions(base: string, name: string): number[] {
   if (!fs.existsSync(base)) return [];
-  return fs.readdirSync(base).map((f) => FILE_RE.exec(f)).filter((m): m is RegExpExecArray => m !== null && m[1] === name).map((m) => Number(m[2])).sort((a, b) => a - b);
+  return fs.readdirSync(base).map(parseModelFileName)
+    .filter((f): f is { name: string; version: number } => f !== null && f.name === name && f.version !== null)
+    .map((f) => f.version).sort((a, b) => a - b);
 }
 
 /** Writes the artifact as the next version of its name; returns where. */
