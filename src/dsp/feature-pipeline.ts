@@ -13,7 +13,7 @@ import { BiquadCascade } from './biquad';
 import { butterworthSections, filterProblems, type BiquadSection, type FilterConfig } from './butterworth';
 import { rawBlock, rawOutputLength, type RawBlockConfig } from './raw-block';
 import { bandCountOf, bandName, defaultFftLength, planSpectral, spectralAxesInto, spectralProblems, type SpectralBlockConfig, type SpectralPlan } from './spectral';
-import { DEFAULT_STATS, MOMENT_SLOTS, STAT_NAMES, momentsPair, statsFromMoments, statsTables, type StatName, type StatsTables } from './time-stats';
+import { DEFAULT_STATS, STAT_NAMES, SUM_SLOTS, powerSums, statsFromSums, type StatName } from './time-stats';
 
 export interface StatsBlockConfig {
   /** statistics to output, in this order (default: all but 'mcr', see DEFAULT_STATS) */
@@ -52,10 +52,10 @@ export interface FeaturePlan {
   names: string[];
   /**
    * reused per call (computeFeatures is synchronous): preprocessed float32 signal per axis held
-   * in float64 (views of one buffer, axis-major: loads need no conversion), stats constants,
-   * per-axis segment means of the spectral block
+   * in float64 (views of one buffer, axis-major: loads need no conversion), the statistics'
+   * power sums, per-axis segment means of the spectral block
    */
-  work: { signals: Float64Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; statsTables: StatsTables | null; moments: Float64Array; segmentMeans: Float32Array };
+  work: { signals: Float64Array[]; filters: BiquadCascade[]; statCodes: Uint8Array; sums: Float64Array; segmentMeans: Float32Array };
 }
 
 export class FeatureConfigError extends Error {
@@ -118,8 +118,7 @@ export function planFeatures(config: FeatureConfig, shape: WindowShape): Feature
       signals: axes.map((_, a) => flat.subarray(a * windowLength, (a + 1) * windowLength)),
       filters: sections.length ? axes.map(() => new BiquadCascade(sections)) : [],
       statCodes: Uint8Array.from(stats ?? [], (n) => STAT_NAMES.indexOf(n)),
-      statsTables: stats ? statsTables(windowLength) : null,
-      moments: new Float64Array(2 * MOMENT_SLOTS),
+      sums: new Float64Array(SUM_SLOTS),
       segmentMeans: new Float32Array(axes.length),
     },
   };
@@ -196,16 +195,12 @@ export function computeFeatures(plan: FeaturePlan, window: readonly (readonly nu
     const raw = rawBlock(signals, plan.raw.decimate);
     for (let i = 0; i < raw.length; i++) out[o++] = raw[i];
   }
-  const tables = plan.work.statsTables;
-  if (plan.stats && tables) {
-    const { statCodes: codes, moments } = plan.work;
+  if (plan.stats) {
+    const { statCodes: codes, sums } = plan.work;
     const A = signals.length;
-    // axes two at a time (an odd last axis is paired with itself)
-    for (let a = 0; a < A; a += 2) {
-      const b = a + 1 < A ? a + 1 : a;
-      momentsPair(signals[a], signals[b], L, tables, moments);
-      statsFromMoments(signals[a], L, codes, tables, moments, 0, out, o + a * codes.length);
-      if (b !== a) statsFromMoments(signals[b], L, codes, tables, moments, MOMENT_SLOTS, out, o + b * codes.length);
+    for (let a = 0; a < A; a++) {
+      powerSums(signals[a], L, sums, 0);
+      statsFromSums(signals[a], L, codes, sums, 0, out, o + a * codes.length);
     }
     o += A * codes.length;
   }
@@ -234,7 +229,7 @@ export function bufferBytes(config: FeatureConfig, windowLength: number, axes: n
   const rawLen = config.raw ? rawOutputLength(windowLength, config.raw.decimate ?? 1) : 0;
   const raw = config.raw ? axes * 4 : 0;
   const statNames = config.stats ? config.stats.features ?? DEFAULT_STATS : [];
-  const stats = config.stats ? 4 + axes * (6 * 4 + 2 + 1) + (statNames.includes('mcr') ? windowLength * axes * 4 : 0) : 0;
+  const stats = config.stats ? axes * (7 * 4 + 2 + 1) + (statNames.includes('mcr') ? windowLength * axes * 4 : 0) : 0;
   const n = config.spectral ? config.spectral.fftLength ?? defaultFftLength(windowLength) : 0;
   const bands = config.spectral ? bandCountOf(config.spectral) : 0;
   // ring of one segment (M = min(window, N) samples) per axis, the N/2 complex values of the real FFT

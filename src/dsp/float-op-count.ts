@@ -34,12 +34,17 @@ export function featureFloatOps(plan: FeaturePlan): FloatOpCount {
     c.div += plan.raw.length * A;
   }
   if (plan.stats) {
-    // n = n1 + 1 once per sample; per axis the Pébay/Terriberry update: 6 adds, 5 subtractions,
-    // 15 multiplications, 1 division, and 3 comparisons (min, max, sign).
-    c.add += L + 11 * L * A;
-    c.mul += 15 * L * A;
-    c.div += L * A;
+    // per sample and axis the shifted power sums: d = x − K, d², S1..S4 (5 additions or
+    // subtractions, 3 multiplications) and 3 comparisons (min, max, sign);
+    c.add += 5 * L * A;
+    c.mul += 3 * L * A;
     c.cmp += 3 * L * A;
+    // per axis tml_stats_moments: m = S1/n, m², M2, M3, M4, mean (7 add, 13 mul, 1 div), the n = 0
+    // test and 2 clamps.
+    c.add += 7 * A;
+    c.mul += 13 * A;
+    c.div += A;
+    c.cmp += 3 * A;
     for (const s of plan.stats) {
       // tml_stat: variance = m2 / n (and the n > 0 test) for every statistic, then its own formula.
       c.div += A;

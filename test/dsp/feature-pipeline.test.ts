@@ -38,7 +38,7 @@ describe('feature pipeline (config -> plan -> vector + names)', () => {
 
   it('declares the RAM each block needs on the chip (stats stream; mcr and raw keep the window)', () => {
     const stats = bufferBytes({ stats: {} }, 119, 6);
-    assert.strictEqual(stats.stats, 4 + 6 * 27);
+    assert.strictEqual(stats.stats, 6 * (7 * 4 + 2 + 1)); // shift, S1..S4, min, max; zero crossings; sign
     assert.ok(stats.total < 2048 / 2, 'streaming stats of a 119×6 window fit an Uno easily');
     const mcr = bufferBytes({ stats: { features: ['mcr'] } }, 119, 6);
     assert.ok(mcr.stats > 119 * 6 * 4, 'mcr stores the window');

@@ -3,11 +3,12 @@ import { planFeatures } from '../../src/dsp/feature-pipeline';
 import { featureFloatOps } from '../../src/dsp/float-op-count';
 
 describe('float operation count of the C twin (the floor beside measured AVR cycles)', () => {
-  it('counts the one-pass statistics update per sample and axis, and each statistic at the end', () => {
-    // 4 samples × 1 axis, mean only: 4 scalings + 4 × 15 update multiplications, 4 n-increments + 4 × 11 adds,
-    // 4 update divisions + 1 variance division, 4 × 3 compares + 1 (n > 0).
+  it('counts the shifted power sums per sample and axis, the moments per axis and each statistic at the end', () => {
+    // 4 samples × 1 axis, mean only: 4 scalings + 4 × 3 sum multiplications + 13 for the moments,
+    // 4 × 5 sum additions + 7 for the moments, 1 moment division + 1 variance division,
+    // 4 × 3 compares + 3 (n = 0, two clamps) + 1 (n > 0).
     const ops = featureFloatOps(planFeatures({ stats: { features: ['mean'] } }, { windowLength: 4, axes: ['x'], rate: 10 }));
-    assert.deepStrictEqual(ops, { add: 48, mul: 64, div: 5, cmp: 13, sqrt: 0, log10: 0, total: 130 });
+    assert.deepStrictEqual(ops, { add: 27, mul: 29, div: 2, cmp: 16, sqrt: 0, log10: 0, total: 74 });
   });
 
   it('counts the N/2-point complex FFT and the real split per segment and axis, and scales with axes and segments', () => {

@@ -92,9 +92,6 @@ static void tml_spectral_segment(tml_features_state *s, uint8_t a, uint16_t olde
 void tml_features_push(tml_features_state *s, const float *sample) {
   uint16_t t = s->t;
   uint8_t a;
-#if TML_FEAT_STATS
-  float n1 = s->n, n = n1 + 1.0f;
-#endif
   if (t >= TML_FEAT_WINDOW) return;
   for (a = 0; a < TML_FEAT_AXES; a++) {
     float x = sample[a] * tml_pgm_float(&tml_feat_scale[a]);
@@ -110,18 +107,12 @@ void tml_features_push(tml_features_state *s, const float *sample) {
 #endif
 #if TML_FEAT_STATS
     {
-      /* Pébay/Terriberry one-pass central moments; same order as TimeStatsAccumulator.push */
-      float delta = x - s->mean[a];
-      float dn = delta / n;
-      float dn2 = dn * dn;
-      float term1 = (delta * dn) * n1;
-      float poly = ((n * n) - (3.0f * n)) + 3.0f;
+      /* shifted power sums; same order as TimeStatsAccumulator.push. Ranges: |d| <= max - min and
+         S4 <= n (max - min)^4: finite for max - min below 2e8 at any n <= 65535 */
+      float d, d2;
       uint8_t neg = x < 0.0f;
-      s->mean[a] = s->mean[a] + dn;
-      s->m4[a] = ((s->m4[a] + (term1 * dn2) * poly) + (6.0f * dn2) * s->m2[a]) - (4.0f * dn) * s->m3[a];
-      s->m3[a] = (s->m3[a] + (term1 * dn) * (n - 2.0f)) - (3.0f * dn) * s->m2[a];
-      s->m2[a] = s->m2[a] + term1;
       if (t == 0) {
+        s->shift[a] = x;
         s->min[a] = x;
         s->max[a] = x;
       } else {
@@ -129,6 +120,12 @@ void tml_features_push(tml_features_state *s, const float *sample) {
         if (x > s->max[a]) s->max[a] = x;
         if (neg != s->neg[a]) s->zc[a]++;
       }
+      d = x - s->shift[a];
+      d2 = d * d;
+      s->s1[a] = s->s1[a] + d;
+      s->s2[a] = s->s2[a] + d2;
+      s->s3[a] = s->s3[a] + d2 * d;
+      s->s4[a] = s->s4[a] + d2 * d2;
       s->neg[a] = neg;
 #if TML_FEAT_STATS_MCR
       s->hist[t][a] = x;
@@ -142,9 +139,6 @@ void tml_features_push(tml_features_state *s, const float *sample) {
 #if TML_FEAT_FILTER_SECTIONS > 0
   s->filter_started = 1;
 #endif
-#if TML_FEAT_STATS
-  s->n = n;
-#endif
   s->t = (uint16_t)(t + 1);
 #if TML_FEAT_SPECTRAL
   if (s->t >= TML_FEAT_SEG && (uint16_t)(s->t - TML_FEAT_SEG) % TML_FEAT_HOP == 0 &&
@@ -155,23 +149,46 @@ void tml_features_push(tml_features_state *s, const float *sample) {
 }
 
 #if TML_FEAT_STATS
-static float tml_stat(const tml_features_state *s, uint8_t a, uint8_t code) {
-  float n = s->n, m2 = s->m2[a];
+typedef struct {
+  float mean, m2, m3, m4;
+} tml_moments;
+
+/* Central moments from the shifted power sums; twin of centralMoments in time-stats.ts. */
+static tml_moments tml_stats_moments(const tml_features_state *s, uint8_t a, float n) {
+  tml_moments c;
+  float m, mm, s1 = s->s1[a];
+  if (n == 0.0f) {
+    c.mean = c.m2 = c.m3 = c.m4 = 0.0f;
+    return c;
+  }
+  m = s1 / n;
+  mm = m * m;
+  c.m2 = s->s2[a] - m * s1;
+  c.m3 = (s->s3[a] - (3.0f * m) * s->s2[a]) + (2.0f * mm) * s1;
+  c.m4 = ((s->s4[a] - (4.0f * m) * s->s3[a]) + (6.0f * mm) * s->s2[a]) - ((3.0f * mm) * m) * s1;
+  c.mean = s->shift[a] + m;
+  if (!(c.m2 > 0.0f)) c.m2 = 0.0f;
+  if (!(c.m4 > 0.0f)) c.m4 = 0.0f;
+  return c;
+}
+
+static float tml_stat(const tml_features_state *s, uint8_t a, uint8_t code, const tml_moments *c, float n) {
+  float m2 = c->m2;
   float variance = n > 0.0f ? m2 / n : 0.0f;
   switch (code) {
-    case TML_STAT_MEAN: return s->mean[a];
+    case TML_STAT_MEAN: return c->mean;
     case TML_STAT_STD: return tml_sqrtf(variance);
-    case TML_STAT_RMS: return tml_sqrtf(variance + s->mean[a] * s->mean[a]);
+    case TML_STAT_RMS: return tml_sqrtf(variance + c->mean * c->mean);
     case TML_STAT_MIN: return s->min[a];
     case TML_STAT_MAX: return s->max[a];
     case TML_STAT_PTP: return s->max[a] - s->min[a];
-    case TML_STAT_SKEW: return m2 > 0.0f ? (tml_sqrtf(n) * s->m3[a]) / (m2 * tml_sqrtf(m2)) : 0.0f;
-    case TML_STAT_KURT: return m2 > 0.0f ? (n * s->m4[a]) / (m2 * m2) - 3.0f : 0.0f;
+    case TML_STAT_SKEW: return m2 > 0.0f ? (tml_sqrtf(n) * c->m3) / (m2 * tml_sqrtf(m2)) : 0.0f;
+    case TML_STAT_KURT: return m2 > 0.0f ? (n * c->m4) / (m2 * m2) - 3.0f : 0.0f;
     case TML_STAT_ZCR: return n > 1.0f ? (float)s->zc[a] / (n - 1.0f) : 0.0f;
 #if TML_FEAT_STATS_MCR
     case TML_STAT_MCR: {
       uint16_t i, count = 0;
-      float mean = s->mean[a];
+      float mean = c->mean;
       for (i = 1; i < s->t; i++) count += (uint16_t)((s->hist[i - 1][a] < mean) != (s->hist[i][a] < mean));
       return n > 1.0f ? (float)count / (n - 1.0f) : 0.0f;
     }
@@ -187,7 +204,9 @@ const float *tml_features_finish(tml_features_state *s) {
 #if TML_FEAT_STATS
   for (a = 0; a < TML_FEAT_AXES; a++) {
     uint8_t i;
-    for (i = 0; i < TML_FEAT_STATS_COUNT; i++) s->out[o++] = tml_stat(s, a, tml_pgm_u8(&tml_feat_stat_codes[i]));
+    float n = (float)s->t;
+    tml_moments c = tml_stats_moments(s, a, n);
+    for (i = 0; i < TML_FEAT_STATS_COUNT; i++) s->out[o++] = tml_stat(s, a, tml_pgm_u8(&tml_feat_stat_codes[i]), &c, n);
   }
 #endif
 #if TML_FEAT_SPECTRAL

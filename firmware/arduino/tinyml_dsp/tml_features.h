@@ -41,8 +41,8 @@ typedef struct {
   float raw_acc[TML_FEAT_AXES];
 #endif
 #if TML_FEAT_STATS
-  float n;
-  float mean[TML_FEAT_AXES], m2[TML_FEAT_AXES], m3[TML_FEAT_AXES], m4[TML_FEAT_AXES];
+  /* power sums of d = x - shift, shift = the axis' first sample (see time-stats.ts) */
+  float shift[TML_FEAT_AXES], s1[TML_FEAT_AXES], s2[TML_FEAT_AXES], s3[TML_FEAT_AXES], s4[TML_FEAT_AXES];
   float min[TML_FEAT_AXES], max[TML_FEAT_AXES];
   uint16_t zc[TML_FEAT_AXES];
   uint8_t neg[TML_FEAT_AXES];
