@@ -7,11 +7,10 @@
  *   GET /tinyml/editor/activity           training progress and the last deploy (the activity feed)
  * Changes of the activity feed are also pushed to open editors on the comms topic `tinyml/activity`.
  */
-import os from 'os';
-import path from 'path';
 import { activity, type ActivitySnapshot } from '../src/editor/activity-feed';
 import { datasetOverviews, datasetPreview } from '../src/editor/dataset-summary';
 import { modelViews } from '../src/editor/model-summary';
+import { packDirs, type PackDirs } from './pack-dirs';
 import type { ExpressLikeResponse, NodeAPI } from './red-types';
 
 export const READ_PERMISSION = 'tinyml.read';
@@ -21,11 +20,6 @@ const PUSH_INTERVAL_MS = 250;
 
 export interface AdminAPI extends NodeAPI {
   comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
-}
-
-export function tinymlDirs(RED: NodeAPI): { datasets: string; models: string } {
-  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
-  return { datasets: path.join(userDir, 'tinyml', 'datasets'), models: path.join(userDir, 'tinyml', 'models') };
 }
 
 function intParam(v: string | undefined, fallback: number): number {
@@ -41,7 +35,7 @@ function fail(res: ExpressLikeResponse, e: unknown): void {
 /** Registers the endpoints and the comms push; returns a function that stops the push (tests). */
 export function registerAdminEndpoints(RED: AdminAPI): () => void {
   const guard = RED.auth.needsPermission(READ_PERMISSION);
-  const dirs = (): { datasets: string; models: string } => tinymlDirs(RED);
+  const dirs = (): PackDirs => packDirs(RED.settings);
 
   RED.httpAdmin.get('/tinyml/editor/datasets', guard, (_req, res) => {
     datasetOverviews(dirs().datasets).then((list) => res.json(list), (e: unknown) => fail(res, e));

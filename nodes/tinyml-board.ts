@@ -17,6 +17,7 @@ import { buildCaptureFirmware } from '../src/virtual/capture-firmware';
 import { buildOptiboot } from '../src/toolchain/optiboot';
 import { packExamplesDataDir, resolveReplayFile } from '../src/virtual/replay-file';
 import type { BoardListener, BoardNode } from './board-api';
+import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef } from './red-types';
 import { translator } from './translate';
 
@@ -55,15 +56,11 @@ function replayDirsSetting(settings: NodeAPI['settings']): string[] {
   return Array.isArray(dirs) ? dirs.filter((d): d is string => typeof d === 'string' && path.isAbsolute(d)) : [];
 }
 
-/** <userDir>/tinyml: the pack's data folder. */
-function packDataDir(settings: NodeAPI['settings']): string {
-  return path.join(settings.userDir ?? path.join(os.homedir(), '.node-red'), 'tinyml');
-}
 
 /** Where a virtual board's pty link lives: stable across restarts, and a valid port path. */
 function replayLinkPath(settings: NodeAPI['settings'], id: string, kind: 'replay' | 'emulated-uno' = 'replay'): string {
   const name = `${kind}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  const preferred = path.join(packDataDir(settings), 'dev', name);
+  const preferred = path.join(packDirs(settings).root, 'dev', name);
   return validatePortPath(preferred) === null ? preferred : path.join(os.tmpdir(), 'tinyml-dev', name);
 }
 
@@ -116,7 +113,7 @@ export = function register(RED: NodeAPI): void {
     if (getBoard(boardType).id === 'replay') {
       starting = (async () => {
         const file = resolveReplayFile(def.replayFile ?? '', {
-          dataDir: packDataDir(RED.settings), examplesDir: packExamplesDataDir(), extraDirs: replayDirsSetting(RED.settings),
+          dataDir: packDirs(RED.settings).root, examplesDir: packExamplesDataDir(), extraDirs: replayDirsSetting(RED.settings),
         });
         const text = await fs.promises.readFile(file, 'utf8');
         const segment = list(def.replaySegment);

@@ -8,8 +8,9 @@ import { DatasetMessageError } from '../src/dataset/dataset-message-error';
 import { sessionGroup } from '../src/dataset/dataset-message';
 import { datasetNameProblem } from '../src/dataset/dataset-name';
 import { DEFAULT_RAW_CHUNK_SAMPLES } from '../src/dataset/raw-segments';
-import { acquireDataset, listDatasets, DatasetStore } from '../src/dataset/store';
-import { tinymlDirs } from './tinyml-admin';
+import { acquireDataset } from '../src/dataset/store';
+import { datasetOverviews } from '../src/editor/dataset-summary';
+import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeStatus } from './red-types';
 import { translator } from './translate';
 
@@ -71,7 +72,7 @@ export = function register(RED: NodeAPI): void {
       show({ fill: r.recording ? 'green' : 'grey', shape: r.recording ? 'dot' : 'ring', text });
     };
 
-    const opening = acquireDataset(tinymlDirs(RED).datasets, name).then(
+    const opening = acquireDataset(packDirs(RED.settings).datasets, name).then(
       (s) => {
         for (const r of s.repairs) node.warn(t('warn.repaired', { bytes: r.droppedBytes, problem: r.problem, file: r.savedAs ?? '-' }));
         const recorder = new DatasetRecorder(s, options);
@@ -121,18 +122,9 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('tinyml-dataset', TinymlDataset);
 
-  // For editors (e.g. the train node's dataset picker): the datasets of this instance and their counts.
+  // For editors (e.g. the train node's dataset picker): the datasets of this instance and their counts
+  // (a dataset that cannot be read is listed with its error; the sidebar serves the same list).
   RED.httpAdmin.get('/tinyml/datasets', RED.auth.needsPermission('tinyml-dataset.read'), (_req, res) => {
-    const base = tinymlDirs(RED).datasets;
-    listDatasets(base)
-      .then((names) =>
-        Promise.all(
-          names.map(async (n) => {
-            const s = await DatasetStore.open(base, n, { readOnly: true });
-            return { name: n, records: s.count, counts: s.counts() };
-          }),
-        ),
-      )
-      .then((list) => res.json(list), (e: Error) => res.status(500).json({ error: e.message }));
+    datasetOverviews(packDirs(RED.settings).datasets).then((list) => res.json(list), (e: Error) => res.status(500).json({ error: e.message }));
   });
 };

@@ -10,7 +10,6 @@
  * msg.topic "cancel" cancels what is running.
  * Outputs: 1) the deploy report / the HIL report, 2) progress and per-window messages.
  */
-import os from 'os';
 import path from 'path';
 import fs from 'fs';
 import { Artifact, parseArtifact, validateArtifact } from '../src/model/artifact';
@@ -19,6 +18,7 @@ import type { DeviceLink } from '../src/deploy/device-link';
 import { runHil } from '../src/deploy/hil';
 import type { SketchSensor } from '../src/codegen/sketch';
 import type { BoardNode } from './board-api';
+import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
 import { activity } from '../src/editor/activity-feed';
@@ -34,8 +34,7 @@ interface DeployDef extends NodeDef {
 }
 
 /** Model file names stay inside <userDir>/tinyml/models (no absolute paths, no '..'). */
-function modelPath(userDir: string, name: string): string {
-  const base = path.join(userDir, 'tinyml', 'models');
+function modelPath(base: string, name: string): string {
   const file = path.resolve(base, name.endsWith('.json') ? name : `${name}.json`);
   const rel = path.relative(base, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`model '${name}' must be a file inside ${base}`);
@@ -70,7 +69,7 @@ function boardLink(board: BoardNode): DeviceLink {
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'tinyml-deploy');
-  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
+  const dirs = packDirs(RED.settings);
 
   function TinymlDeploy(this: Node, nodeDef: NodeDef): void {
     RED.nodes.createNode(this, nodeDef);
@@ -90,7 +89,7 @@ export = function register(RED: NodeAPI): void {
       if (msg.model !== undefined && typeof msg.model === 'object' && msg.model !== null) return validateArtifact(msg.model);
       const name = typeof msg.model === 'string' && msg.model !== '' ? msg.model : def.model;
       if (!name) throw new Error(t('error.noModel'));
-      const file = modelPath(userDir, name);
+      const file = modelPath(dirs.models, name);
       if (!fs.existsSync(file)) throw new Error(t('error.noModelFile', { file }));
       return parseArtifact(fs.readFileSync(file, 'utf8'));
     };
@@ -139,7 +138,7 @@ export = function register(RED: NodeAPI): void {
         run = `${node.id}:${Date.now()}`;
         activity.deployStarted({ run, model: artifact.name, board: board.boardType, port: board.portPath ?? undefined, stages: ['generate', 'compile', 'size', 'upload', 'verify'] });
         const report = await deployModel(artifact, {
-          board: board.boardType, link: boardLink(board), workRoot: path.join(userDir, 'tinyml', 'build'), mode, sensor: sensorOf(def),
+          board: board.boardType, link: boardLink(board), workRoot: dirs.build, mode, sensor: sensorOf(def),
           strideSamples: strideText, signal: controller.signal, shutdown: shutdown.signal, timeouts: { verify: verifyMs },
           onProgress: (p) => {
             if (p.state === 'start') node.status({ fill: 'blue', shape: 'ring', text: t(`stage.${p.stage}`) });

@@ -3,13 +3,12 @@
  * quantizes it to int8 and saves it as the next version in `<userDir>/tinyml/models/`.
  * Output 1: the model message; output 2: progress messages. `msg.command === 'cancel'` stops.
  */
-import os from 'os';
-import path from 'path';
 import { activity } from '../src/editor/activity-feed';
 import { saveModel } from '../src/train/model-store';
 import { startTraining, type TrainJob } from '../src/train/train-job';
 import type { TrainRequest, WindowInput } from '../src/train/train-model';
 import type { FeatureBlock } from '../src/train/auto-config';
+import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
 
@@ -29,10 +28,6 @@ interface TrainDef extends NodeDef {
   maxMemoryMb?: string | number;
 }
 
-function tinymlDir(RED: NodeAPI, sub: string): string {
-  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
-  return path.join(userDir, 'tinyml', sub);
-}
 
 const num = (v: unknown): number | undefined => (v === undefined || v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -89,7 +84,7 @@ export = function register(RED: NodeAPI): void {
           request.axes = Array.isArray(msg.axes) ? msg.axes.map(String) : undefined;
           request.rate = num(msg.rate);
         } else {
-          request.dataset = { baseDir: tinymlDir(RED, 'datasets'), name: dataset! };
+          request.dataset = { baseDir: packDirs(RED.settings).datasets, name: dataset! };
         }
         node.status({ fill: 'blue', shape: 'ring', text: t('status.starting') });
         // The sidebar's live curves: one run id per training of this node.
@@ -115,7 +110,7 @@ export = function register(RED: NodeAPI): void {
         });
         job = current;
         current.result.then(async ({ artifact, warnings }) => {
-          const stored = await saveModel(tinymlDir(RED, 'models'), artifact);
+          const stored = await saveModel(packDirs(RED.settings).models, artifact);
           for (const w of warnings) node.warn(w);
           activity.trainingFinished(run, { ok: true, version: stored.version, message: `${artifact.name}@${stored.version}` });
           const int8 = artifact.metrics?.int8;
