@@ -7,9 +7,15 @@
  *   a0..aN-1 from the first data line. Every later line must carry that many values ('arity').
  * - Timestamp column: 'ms' / 'us' / 'none' as configured; an announcement's `time=` (or its
  *   absence) overrides that, since the device knows what it prints. 'auto' without an
- *   announcement holds the first DETECT_LINES numeric lines (they are not emitted) and takes
- *   column 0 as a timestamp when it is a non-negative, strictly increasing integer in all of them
- *   while no other column is, and its span matches host time as ms or µs (see detectUnit).
+ *   announcement holds the first DETECT_LINES numeric lines and takes column 0 as a timestamp
+ *   when it is a non-negative, strictly increasing integer in all of them while no other column
+ *   is, and its span matches host time as ms or µs (see detectTimestamp).
+ * - Held lines are not lost: once the layout is decided they are emitted in order, each with its
+ *   own host time, as if that layout had been known from the start (push returns the first of the
+ *   samples a line releases, next() the rest). An announcement while lines are held decides the
+ *   layout: the held lines are emitted with it, or dropped as 'arity' when their value count does
+ *   not fit it. A line of another value count (or a keyed, one-value or configured-count line)
+ *   makes the held lines noise: they are dropped as 'arity'. While held they count as ignored.
  * - Gaps: with device time, a step over 1.5 periods (one lost sample makes 2 periods, and
  *   ±50% jitter cannot reach 1.5); with host time only, a silence over max(5 periods, 200 ms),
  *   because USB and OS buffering routinely delay lines by tens of ms. No period known, no gap.
@@ -37,7 +43,7 @@ export interface CaptureStreamOptions {
 export interface CaptureCounters {
   accepted: number;
   dropped: { malformed: number; binary: number; tooLong: number; arity: number };
-  /** Lines neither emitted nor counted as errors: announcements, comments, empty lines, boot lines after a reset, timestamp detection. */
+  /** Lines neither emitted nor counted as errors: announcements, comments, empty lines, boot lines after a reset, lines held for timestamp detection (until emitted or dropped). */
   ignored: number;
   gaps: number;
   resets: number;
@@ -52,6 +58,15 @@ const TWO_32 = 4294967296;
 
 type Layout = 'none' | 'ms' | 'us' | 'detect';
 type AxesSource = 'announcement' | 'config' | 'names' | 'default' | null;
+
+/** A numeric line held for timestamp detection, kept whole so that it can be emitted later. */
+interface HeldLine {
+  line: string;
+  values: Float64Array;
+  host: number;
+  /** markReset() was called just before this line arrived. */
+  resetBefore: boolean;
+}
 
 export class CaptureStream {
   onWarning?: (kind: string, message: string) => void;
@@ -86,8 +101,11 @@ export class CaptureStream {
   private syncing = false;
   private announcementKey: string | null = null;
   private syncCandidate = -1; // arity of the previous valid line while syncing
-  private detectRows: number[][] = [];
-  private detectHost: number[] = [];
+  private held: HeldLine[] = [];
+  private resetWhileHolding = false;
+  /** Samples released at once (held lines), handed out by push then next(); readyAt is the next one. */
+  private ready: Sample[] = [];
+  private readyAt = 0;
 
   constructor(opts: CaptureStreamOptions = {}) {
     this.configMode = opts.timestamp ?? 'auto';
@@ -109,7 +127,7 @@ export class CaptureStream {
 
   /** Lines held for timestamp detection (at most DETECT_LINES). */
   get heldLines(): number {
-    return this.detectRows.length;
+    return this.held.length;
   }
 
   /** The port (re)opened or the device reset: the next sample starts a new segment with reset=true. */
@@ -117,6 +135,7 @@ export class CaptureStream {
     this.syncing = true;
     this.syncCandidate = -1;
     if (this.counters.accepted > 0) this.pendingReset = true;
+    if (this.held.length > 0) this.resetWhileHolding = true; // applied when the held lines are emitted
   }
 
   /** Counts a drop that happened before a line reached push (e.g. the splitter's over-long lines). */
@@ -125,8 +144,31 @@ export class CaptureStream {
     this.warn(kind, message ?? DEFAULT_MESSAGES[kind]);
   }
 
-  /** Parses one line received at host time `hostTimeMs`; returns the sample it carries, or null. */
+  /**
+   * Parses one line received at host time `hostTimeMs`; returns the first sample now ready, or
+   * null. A line that ends timestamp detection releases the held lines' samples at once: call
+   * next() until it returns null to take the rest (left untaken, they come out of later pushes,
+   * still in order).
+   */
   push(line: string, hostTimeMs: number): Sample | null {
+    const s = this.lineSample(line, hostTimeMs);
+    if (this.readyAt === this.ready.length) return s;
+    if (s !== null) this.ready.push(s);
+    return this.next();
+  }
+
+  /** The next sample released by the last push, or null when there is none. */
+  next(): Sample | null {
+    if (this.readyAt === this.ready.length) return null;
+    const s = this.ready[this.readyAt++];
+    if (this.readyAt === this.ready.length) {
+      this.ready = [];
+      this.readyAt = 0;
+    }
+    return s;
+  }
+
+  private lineSample(line: string, hostTimeMs: number): Sample | null {
     if (line.length > this.maxLineBytes) {
       this.noteDropped('tooLong', `dropped a line of ${line.length} characters (limit ${this.maxLineBytes}): the device is not sending one sample per line`);
       return null;
@@ -161,32 +203,44 @@ export class CaptureStream {
 
   private numeric(line: string, host: number): Sample | null {
     const p = this.parser;
-    let count = p.count;
     if (this.layout === 'detect') {
-      if (this.syncing && !this.syncOk(count, true)) return null;
+      if (this.syncing && !this.syncOk(p.count, true)) return null;
       return this.detect(line, host);
     }
+    if (this.syncing) {
+      const count = this.layout === 'ms' || this.layout === 'us' ? p.count - 1 : p.count;
+      if (count < 1) return this.ignoreWhileSyncing();
+      if (!this.syncOk(count, false)) return null;
+    }
+    return this.row(line, p.values, p.count, host);
+  }
+
+  /** One numeric line's `n` values under the decided layout: a sample, or null when dropped. */
+  private row(line: string, src: Float64Array, n: number, host: number): Sample | null {
     const timed = this.layout === 'ms' || this.layout === 'us';
-    if (timed) count--;
+    const count = timed ? n - 1 : n;
     if (count < 1) {
-      if (this.syncing) return this.ignoreWhileSyncing();
       this.noteDropped('arity', `dropped ${preview(line)}: it has no value after the timestamp column`);
       return null;
     }
-    if (this.syncing && !this.syncOk(count, false)) return null;
     if (this.axesSource === null) this.setAxes(defaultAxes(count), 'default');
     if (count !== this.streamInfo.axes.length) return this.arity(line, count);
     const values = new Array<number>(count);
     const off = timed ? 1 : 0;
-    for (let i = 0; i < count; i++) values[i] = p.values[i + off];
-    return timed ? this.emitDevice(values, p.values[0], host) : this.emitHost(values, host);
+    for (let i = 0; i < count; i++) values[i] = src[i + off];
+    return timed ? this.emitDevice(values, src[0], host) : this.emitHost(values, host);
   }
 
   private named(line: string, host: number): Sample | null {
     const p = this.parser;
     const names = p.names;
     if (this.syncing && !this.syncOk(p.count, false)) return null;
-    if (this.layout === 'detect') this.layout = 'none'; // keyed lines carry no timestamp column
+    if (this.layout === 'detect') {
+      this.setLayout('none'); // keyed lines carry no timestamp column
+      // Held lines of the same count come first, as plain numeric samples; others were noise.
+      if (this.heldCount() !== p.count) this.dropHeld(p.count);
+      else this.release();
+    }
     if (this.axesSource === null || (this.axesSource === 'default' && sameLength(names, this.streamInfo.axes))) {
       this.setAxes(names.slice(), 'names');
     }
@@ -215,7 +269,9 @@ export class CaptureStream {
 
   /** While syncing: is this data line trustworthy? Ignores it (and returns false) otherwise. */
   private syncOk(count: number, raw: boolean): boolean {
-    if (!raw && this.axesSource !== null && count === this.streamInfo.axes.length) {
+    // Established: the axes, or while detecting the held lines' count (they will set the axes).
+    const established = raw ? this.heldCount() : this.axesSource !== null ? this.streamInfo.axes.length : -1;
+    if (count === established) {
       this.syncing = false;
       return true;
     }
@@ -264,9 +320,9 @@ export class CaptureStream {
       this.warn('config', `the device announces ${a.time === undefined ? 'no timestamp column' : `time=${a.time}`}, which replaces the configured timestamp '${this.configMode}'`);
     }
     this.setLayout(layout);
-    this.detectRows = [];
-    this.detectHost = [];
     this.streamInfo = info;
+    // The announcement declares the layout of the lines held before it (the same sketch printed them).
+    this.release();
   }
 
   private setLayout(layout: Layout): void {
@@ -283,31 +339,62 @@ export class CaptureStream {
     return new RateEstimator({ indexFromTime: this.layout === 'ms' || this.layout === 'us' });
   }
 
-  /** 'auto' without announcement: collect DETECT_LINES numeric lines, then decide. */
+  /** 'auto' without announcement: hold DETECT_LINES numeric lines, decide, then emit them. */
   private detect(line: string, host: number): Sample | null {
     const p = this.parser;
     const count = p.count;
     const configured = this.configAxes !== null ? this.configAxes.length : -1;
     if (count === configured || count < 2) {
+      this.dropHeld(count); // held lines have another count: noise
       this.setLayout('none');
       return this.numeric(line, host);
     }
-    if (this.detectRows.length > 0 && this.detectRows[0].length !== count) {
-      this.detectRows = []; // arity changed: earlier lines were noise
-      this.detectHost = [];
-    }
-    this.detectRows.push(Array.from(p.values.subarray(0, count)));
-    this.detectHost.push(host);
-    this.counters.ignored++;
-    if (this.detectRows.length < DETECT_LINES) return null;
-    const layout = detectTimestamp(this.detectRows, this.detectHost);
-    this.detectRows = [];
-    this.detectHost = [];
+    if (this.heldCount() !== count) this.dropHeld(count); // arity changed: earlier lines were noise
+    this.held.push({ line, values: p.values.slice(0, count), host, resetBefore: this.resetWhileHolding });
+    this.resetWhileHolding = false;
+    this.counters.ignored++; // until emitted or dropped
+    if (this.held.length < DETECT_LINES) return null;
+    const layout = detectTimestamp(this.held.map((h) => h.values), this.held.map((h) => h.host));
     this.setLayout(layout);
     if (layout !== 'none') {
       this.warn('timestamp', `column 1 increases steadily: taken as a device timestamp in ${layout === 'ms' ? 'ms' : 'µs'} (set the timestamp option to 'none' if it is a measurement)`);
     }
+    this.release();
     return null;
+  }
+
+  /** The value count of the held lines (all have the same), -1 when none are held. */
+  private heldCount(): number {
+    return this.held.length > 0 ? this.held[0].values.length : -1;
+  }
+
+  /** Emits the held lines under the decided layout, in arrival order, into the ready queue. */
+  private release(): void {
+    const held = this.held;
+    if (held.length === 0) return;
+    this.held = [];
+    this.resetWhileHolding = false;
+    for (const h of held) {
+      this.counters.ignored--; // counted when held; now accepted or dropped instead
+      if (h.resetBefore && this.counters.accepted > 0) this.pendingReset = true; // as markReset() would have
+      const s = this.row(h.line, h.values, h.values.length, h.host);
+      if (s !== null) this.ready.push(s);
+    }
+  }
+
+  /** Drops the held lines as 'arity': a line with `count` values ended them. */
+  private dropHeld(count: number): void {
+    const n = this.held.length;
+    if (n === 0) return;
+    const first = this.held[0];
+    this.held = [];
+    this.resetWhileHolding = false;
+    this.counters.ignored -= n;
+    this.counters.dropped.arity += n;
+    this.warn(
+      'arity',
+      `dropped ${n} line${n === 1 ? '' : 's'} held for timestamp detection, from ${preview(first.line)}: ${first.values.length} values each, then a line with ${count}; check that the sketch prints one whole sample per line`,
+    );
   }
 
   private emitHost(values: number[], host: number): Sample {
@@ -413,7 +500,7 @@ const DEFAULT_MESSAGES: Record<DropKind, string> = {
  * is within 3× of the host-time span (a sample counter at ≤ 333 Hz is not). When host times are uninformative (< 20 ms span, e.g. one
  * burst), a median step ≥ 1000 means µs: ms steps that large would mean ≤ 1 Hz.
  */
-export function detectTimestamp(rows: number[][], hostMs: number[]): 'none' | 'ms' | 'us' {
+export function detectTimestamp(rows: ReadonlyArray<ArrayLike<number>>, hostMs: readonly number[]): 'none' | 'ms' | 'us' {
   const cols = rows[0].length;
   const increasing = (c: number, integer: boolean): boolean => {
     for (let r = 0; r < rows.length; r++) {

@@ -37,8 +37,7 @@ describe('replay device through a pty and the serial pool', function () {
       onOpen: () => stream.markReset(),
       onLine: (l, t) => {
         lines.push(l);
-        const s = stream.push(l, t);
-        if (s) samples.push(s);
+        for (let s = stream.push(l, t); s !== null; s = stream.next()) samples.push(s);
       },
     });
     try {

@@ -13,10 +13,7 @@ function feed(lines: Array<[string, number]>, opts: CaptureStreamOptions = {}, s
   const warnings: Array<[string, string]> = [];
   stream.onWarning = (kind, message) => warnings.push([kind, message]);
   const samples: Sample[] = [];
-  for (const [line, host] of lines) {
-    const s = stream.push(line, host);
-    if (s !== null) samples.push(s);
-  }
+  for (const [line, host] of lines) for (let s = stream.push(line, host); s !== null; s = stream.next()) samples.push(s);
   return { stream, samples, warnings };
 }
 
@@ -95,12 +92,14 @@ describe('serial capture stream', () => {
   });
 
   describe('timestamp detection (auto, no announcement)', () => {
-    it('detects a ms column from host time and holds the detection lines', () => {
+    it('detects a ms column from host time; the held detection lines come out first, with device time', () => {
       const lines = Array.from({ length: 20 }, (_, i): [string, number] => [`${1000 + i * 10},${(i * 7) % 5},${(i * 3) % 4}`, 50 + i * 10]);
       const r = feed(lines);
-      assert.strictEqual(r.samples.length, 20 - DETECT_LINES);
       assert.deepStrictEqual(r.stream.info.axes, ['a0', 'a1']);
-      assert.strictEqual(r.samples[0].time, 1000 + DETECT_LINES * 10);
+      assert.deepStrictEqual(r.samples.map((s) => s.seq), [...Array(20).keys()]);
+      assert.deepStrictEqual(r.samples.map((s) => s.time), lines.map((_, i) => 1000 + i * 10));
+      assert.deepStrictEqual(r.samples.slice(0, 3).map((s) => s.values), [[0, 0], [2, 3], [4, 2]]);
+      assert.deepStrictEqual([r.stream.counters.accepted, r.stream.counters.ignored], [20, 0]);
       assert.deepStrictEqual(r.warnings.map((w) => w[0]), ['timestamp']);
     });
 
@@ -120,7 +119,114 @@ describe('serial capture stream', () => {
       const r = feed(lines);
       assert.deepStrictEqual(r.stream.info.axes, ['a0', 'a1']);
       assert.strictEqual(r.samples[0].values.length, 2);
-      assert.strictEqual(r.samples[0].time, DETECT_LINES * 10);
+      assert.deepStrictEqual(r.samples.map((s) => [s.seq, s.time]), lines.map(([, host], i) => [i, host]), 'the held lines keep their own host times');
+      assert.deepStrictEqual(r.samples.slice(0, 2).map((s) => s.values), [[0, 0], [4, 1]]);
+    });
+
+    describe('held lines are emitted once the layout is decided, as if it had been known from the start', () => {
+      /** Device time in ms at 100 Hz with a lost sample at i = 150, and a clock restart at i = 250. */
+      const timed = Array.from({ length: 300 }, (_, i): [string, number] => [`${i < 250 ? 5000 + i * 10 + (i >= 150 ? 10 : 0) : i * 10},${(i * 7) % 5},${(i * 3) % 4 - 1.5}`, 20 + i * 10 + (i % 3)]);
+      /** Host time only at 50 Hz, with a 400 ms silence before i = 120. */
+      const plain = Array.from({ length: 200 }, (_, i): [string, number] => [`${(i * 37) % 11},${i % 4},-${i % 3}`, i * 20 + (i >= 120 ? 400 : 0)]);
+
+      it('timestamp column in ms: the first 8 lines are samples seq 0..7 with device time; all equal to timestamp=ms', () => {
+        const auto = feed(timed);
+        const ms = feed(timed, { timestamp: 'ms' });
+        assert.deepStrictEqual(auto.samples.slice(0, DETECT_LINES).map((s) => [s.seq, s.time, s.segment]), [...Array(DETECT_LINES).keys()].map((i) => [i, 5000 + i * 10, 0]));
+        assert.deepStrictEqual(auto.samples.slice(0, 2).map((s) => s.values), [[0, -1.5], [2, 1.5]]);
+        assert.deepStrictEqual(auto.samples, ms.samples);
+        assert.deepStrictEqual(auto.stream.info, ms.stream.info);
+        assert.deepStrictEqual(auto.stream.counters, ms.stream.counters);
+        assert.deepStrictEqual(auto.stream.counters, { accepted: 300, dropped: { malformed: 0, binary: 0, tooLong: 0, arity: 0 }, ignored: 0, gaps: 1, resets: 1 });
+      });
+
+      it('no timestamp column: the first 8 lines are samples seq 0..7 with their own host times; all equal to timestamp=none', () => {
+        const auto = feed(plain);
+        const none = feed(plain, { timestamp: 'none' });
+        assert.deepStrictEqual(auto.samples.slice(0, DETECT_LINES).map((s) => [s.seq, s.time, ...s.values]), plain.slice(0, DETECT_LINES).map(([l, host], i) => [i, host, ...l.split(',').map(Number)]));
+        assert.deepStrictEqual(auto.samples, none.samples);
+        assert.deepStrictEqual(auto.stream.info, none.stream.info);
+        assert.deepStrictEqual(auto.stream.counters, none.stream.counters);
+        assert.deepStrictEqual(auto.samples.filter((s) => s.gap === true).map((s) => s.seq), [120]);
+        assert.deepStrictEqual([auto.stream.counters.accepted, auto.stream.counters.ignored], [200, 0]);
+      });
+
+      it('held lines count as ignored; the deciding push returns seq 0 and next() the rest, in order', () => {
+        const stream = new CaptureStream();
+        for (let i = 0; i < DETECT_LINES - 1; i++) assert.strictEqual(stream.push(timed[i][0], timed[i][1]), null);
+        assert.strictEqual(stream.heldLines, DETECT_LINES - 1);
+        assert.deepStrictEqual([stream.counters.accepted, stream.counters.ignored], [0, DETECT_LINES - 1]);
+        const seqs = [stream.push(timed[DETECT_LINES - 1][0], timed[DETECT_LINES - 1][1])?.seq];
+        for (let s = stream.next(); s !== null; s = stream.next()) seqs.push(s.seq);
+        assert.deepStrictEqual(seqs, [...Array(DETECT_LINES).keys()]);
+        assert.deepStrictEqual([stream.heldLines, stream.counters.accepted, stream.counters.ignored], [0, DETECT_LINES, 0]);
+      });
+
+      it('a caller that only calls push still gets every sample, in order', () => {
+        const stream = new CaptureStream();
+        const seqs: number[] = [];
+        for (const [line, host] of plain) {
+          const s = stream.push(line, host);
+          if (s !== null) seqs.push(s.seq);
+        }
+        assert.deepStrictEqual(seqs, [...Array(plain.length - DETECT_LINES + 1).keys()]);
+        const rest: number[] = [];
+        for (let s = stream.next(); s !== null; s = stream.next()) rest.push(s.seq);
+        assert.deepStrictEqual(rest, [...Array(DETECT_LINES - 1).keys()].map((i) => plain.length - DETECT_LINES + 1 + i));
+      });
+
+      it('a port re-open while lines are held: the lines after it start a new segment (reset), as with timestamp=none', () => {
+        const run = (opts: CaptureStreamOptions): Sample[] => {
+          const stream = new CaptureStream(opts);
+          const r = feed(plain.slice(0, 3), {}, stream);
+          stream.markReset();
+          return r.samples.concat(feed(plain.slice(3, 20), {}, stream).samples);
+        };
+        const auto = run({});
+        assert.deepStrictEqual(auto, run({ timestamp: 'none' }));
+        assert.deepStrictEqual(auto.slice(0, 5).map((s) => [s.values[0], s.segment, s.reset === true]), [[0, 0, false], [4, 0, false], [8, 0, false], [1, 1, true], [5, 1, false]]);
+      });
+
+      it('an announcement while lines are held: they are emitted with its layout when their value count fits it', () => {
+        const ann: [string, number] = ['# tinyml proto=1 rate=100 axes=x,y time=ms', 45];
+        const late = feed([...timed.slice(0, 3), ann, ...timed.slice(3, 40)]);
+        const first = feed([ann, ...timed.slice(0, 40)]);
+        assert.deepStrictEqual(late.samples, first.samples);
+        assert.deepStrictEqual(late.samples.slice(0, 3).map((s) => [s.seq, s.time]), [[0, 5000], [1, 5010], [2, 5020]]);
+        assert.deepStrictEqual(late.stream.info, first.stream.info);
+        assert.deepStrictEqual(late.stream.counters, { accepted: 40, dropped: { malformed: 0, binary: 0, tooLong: 0, arity: 0 }, ignored: 1, gaps: 0, resets: 0 });
+        assert.deepStrictEqual(late.warnings.map((w) => w[0]), []);
+      });
+
+      it('an announcement while lines are held: they are dropped as arity, with the reason, when their value count does not fit it', () => {
+        const r = feed([...timed.slice(0, 3), ['# tinyml proto=1 axes=x,y,z,w', 45], ['1,2,3,4', 50], ['5,6,7,8', 60]]);
+        assert.deepStrictEqual(r.samples.map((s) => [s.seq, s.time, ...s.values]), [[0, 50, 1, 2, 3, 4], [1, 60, 5, 6, 7, 8]]);
+        assert.deepStrictEqual(r.stream.counters.dropped, { malformed: 0, binary: 0, tooLong: 0, arity: 3 });
+        assert.deepStrictEqual([r.stream.counters.accepted, r.stream.counters.ignored], [2, 1]);
+        assert.deepStrictEqual(r.warnings.map((w) => w[0]), ['arity']);
+        assert.match(r.warnings[0][1], /3 values where the stream has 4 axes \(x,y,z,w\)/);
+      });
+
+      it('a value count change while lines are held: the earlier lines were noise and are dropped as arity', () => {
+        const r = feed([['7,7', 0], ['8,8', 5], ...plain.slice(0, 10)]);
+        assert.deepStrictEqual(r.samples.map((s) => s.seq), [...Array(10).keys()]);
+        assert.deepStrictEqual(r.samples.map((s) => s.values), feed(plain.slice(0, 10), { timestamp: 'none' }).samples.map((s) => s.values));
+        assert.deepStrictEqual(r.stream.counters.dropped, { malformed: 0, binary: 0, tooLong: 0, arity: 2 });
+        assert.deepStrictEqual([r.stream.counters.accepted, r.stream.counters.ignored], [10, 0]);
+        assert.match(r.warnings[0][1], /dropped 2 lines held for timestamp detection, from "7,7": 2 values each, then a line with 3/);
+        // A one-value line ends detection too: the held lines before it are dropped the same way.
+        const one = feed([['1,2', 0], ['3,4', 10], ['5', 20], ['6', 30]]);
+        assert.deepStrictEqual(one.samples.map((s) => [s.seq, ...s.values]), [[0, 5], [1, 6]]);
+        assert.strictEqual(one.stream.counters.dropped.arity, 2);
+        assert.strictEqual(one.stream.heldLines, 0);
+      });
+
+      it('a keyed line while lines are held: held lines with its value count come first, as samples', () => {
+        const r = feed(at(['1,2', '3,4', 'ax:5 ay:6', 'ax:7 ay:8']));
+        assert.deepStrictEqual(r.samples.map((s) => [s.seq, ...s.values]), [[0, 1, 2], [1, 3, 4], [2, 5, 6], [3, 7, 8]]);
+        assert.deepStrictEqual(r.stream.info.axes, ['ax', 'ay']);
+        assert.deepStrictEqual([r.stream.counters.accepted, r.stream.counters.ignored], [4, 0]);
+      });
     });
   });
 

@@ -2,8 +2,9 @@
  * Property-based fuzz of LineSplitter + LineParser + CaptureStream (fast-check, fixed seeds):
  * over 100,000 random lines of random bytes, numeric lines, JSON, name:value, announcements and
  * over-long lines, cut into random chunks, with random port re-opens. Nothing may throw, the
- * buffers stay bounded, every line is accounted for exactly once, and emitted samples keep the
- * sample contract (seq +1, monotonic time, non-decreasing segment, one finite value per axis).
+ * buffers stay bounded, every line is accounted for exactly once, every accepted line comes out
+ * as a sample (held lines included), and emitted samples keep the sample contract (seq +1,
+ * monotonic time, non-decreasing segment, one finite value per axis).
  */
 import assert from 'assert';
 import fc from 'fast-check';
@@ -66,6 +67,7 @@ function runSession(s: Session): number {
   for (const l of s.lines) parts.push(l, Buffer.from(rnd() < 0.5 ? '\n' : '\r\n'));
   const all = Buffer.concat(parts);
   let pushed = 0;
+  let samples = 0;
   let lastSeq = -1;
   let lastTime = -Infinity;
   let lastSegment = 0;
@@ -79,18 +81,19 @@ function runSession(s: Session): number {
     for (const text of splitter.push(all.subarray(pos, pos + size))) {
       host += rnd() < 0.01 ? 1000 : rnd() * 20;
       pushed++;
-      const sample = stream.push(text, host);
+      for (let sample = stream.push(text, host); sample !== null; sample = stream.next()) {
+        assert.strictEqual(sample.seq, lastSeq + 1);
+        assert.ok(sample.time >= lastTime, `time went back: ${sample.time} < ${lastTime}`);
+        assert.ok(sample.segment >= lastSegment);
+        assert.strictEqual(sample.values.length, stream.info.axes.length);
+        assert.ok(sample.values.length <= MAX_VALUES_PER_LINE && sample.values.every(Number.isFinite));
+        lastSeq = sample.seq;
+        lastTime = sample.time;
+        lastSegment = sample.segment;
+        samples++;
+      }
       assert.ok(splitter.bufferedBytes <= MAX_LINE);
       assert.ok(stream.heldLines < DETECT_LINES);
-      if (sample === null) continue;
-      assert.strictEqual(sample.seq, lastSeq + 1);
-      assert.ok(sample.time >= lastTime, `time went back: ${sample.time} < ${lastTime}`);
-      assert.ok(sample.segment >= lastSegment);
-      assert.strictEqual(sample.values.length, stream.info.axes.length);
-      assert.ok(sample.values.length <= MAX_VALUES_PER_LINE && sample.values.every(Number.isFinite));
-      lastSeq = sample.seq;
-      lastTime = sample.time;
-      lastSegment = sample.segment;
     }
     assert.ok(splitter.bufferedBytes <= MAX_LINE, `splitter holds ${splitter.bufferedBytes} bytes`);
     pos += size;
@@ -98,6 +101,8 @@ function runSession(s: Session): number {
   const c = stream.counters;
   const dropped = c.dropped.malformed + c.dropped.binary + c.dropped.tooLong + c.dropped.arity;
   assert.strictEqual(c.accepted + dropped + c.ignored, pushed + splitter.overlongCount, 'every line is counted exactly once');
+  assert.strictEqual(samples, c.accepted, 'every accepted line came out as a sample');
+  assert.ok(c.ignored >= stream.heldLines, 'held lines are counted as ignored until released');
   return s.lines.length;
 }
 
