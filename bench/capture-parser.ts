@@ -52,7 +52,7 @@ function engine(data: Buffer, timestamp: 'none' | 'ms'): () => number {
     for (let pos = 0; pos < data.length; pos += CHUNK) {
       const lines = splitter.push(data.subarray(pos, pos + CHUNK));
       host += 2.5;
-      for (let i = 0; i < lines.length; i++) if (stream.push(lines[i], host) !== null) samples++;
+      for (let i = 0; i < lines.length; i++) for (let s = stream.push(lines[i], host); s !== null; s = stream.next()) samples++;
     }
     return samples;
   };

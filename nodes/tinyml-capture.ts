@@ -149,8 +149,8 @@ export = function register(RED: NodeAPI): void {
     const unsubscribe = board.subscribe({
       onOpen: () => { flush(); stream.markReset(); },
       onLine: (line, hostTimeMs) => {
-        const s = stream.push(line, hostTimeMs);
-        if (s) emit(s);
+        // One line may release several samples (the lines held while the timestamp column is detected).
+        for (let s = stream.push(line, hostTimeMs); s !== null; s = stream.next()) emit(s);
       },
       onState: (s) => {
         port = s;

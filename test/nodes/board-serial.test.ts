@@ -100,6 +100,30 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
     }
   });
 
+  it('a device that does not announce: the lines held to detect its ms timestamp column come out first, seq from 0', async function () {
+    const link = path.join(dir, 'uno');
+    const dev = await device(link);
+    // n-th line after the open: device time 1000 + 10n ms, values n % 5 and n % 3 - 1 (not
+    // increasing, or column 0 would not be taken for a clock); the lone newline is the possibly
+    // cut first line the splitter drops on open.
+    let n = 0;
+    const onOpen = (): void => { n = 0; dev.write('\n'); };
+    dev.on('open', onOpen);
+    const timer = setInterval(() => { if (dev.isOpen) { n++; dev.write(`${1000 + n * 10},${n % 5},${(n % 3) - 1}\n`); } }, 10);
+    try {
+      await helper.load([boardModule, captureModule], flow(link));
+      const msgs = collect(helper.getNode('out') as HelperNode);
+      await waitFor(() => msgs.length >= 20, 10000, '20 samples');
+      // Line 1 is the resynchronisation candidate (ignored); lines 2.. are held, then emitted.
+      assert.deepStrictEqual(msgs.slice(0, 20).map((m) => [m.seq, m.time, ...(m.payload as number[])]), [...Array(20).keys()].map((i) => [i, 1000 + (i + 2) * 10, (i + 2) % 5, ((i + 2) % 3) - 1]));
+      assert.deepStrictEqual(msgs[0].axes, ['a0', 'a1']);
+      assert.ok(msgs.slice(0, 20).every((m) => m.segment === 0 && m.gap === undefined && m.reset === undefined));
+    } finally {
+      clearInterval(timer);
+      dev.off('open', onOpen);
+    }
+  });
+
   it('unplug (the device and its link disappear) shows waiting; replug at the same path resumes', async function () {
     const link = path.join(dir, 'uno');
     let dev = await device(link);
