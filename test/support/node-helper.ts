@@ -1,6 +1,7 @@
 /**
  * node-red-node-test-helper, typed for our tests (the package ships no types): a real Node-RED
- * runtime with the pack's node modules loaded. `init` once per file, `startServer` per test.
+ * runtime with the pack's node modules loaded. Node tests get one server per test through
+ * `useNodeRuntime` (node-test-runtime.ts); `startServer`/`stopServer` serve the rest.
  */
 import type { NodeAPI, NodeDef } from '../../nodes/red-types';
 
@@ -44,6 +45,18 @@ export function initHelper(settings: Record<string, unknown> = {}): TestHelper {
   }
   helper.settings(settings);
   return helper;
+}
+
+/** Starts the helper's Node-RED server with these settings (call it in a hook or a test, never at module load). */
+export function startServer(settings: Record<string, unknown>): Promise<void> {
+  const h = initHelper(settings);
+  return new Promise((resolve, reject) => h.startServer((err) => (err ? reject(err) : resolve())));
+}
+
+/** Unloads the flows, then stops the server. */
+export async function stopServer(): Promise<void> {
+  await helper.unload();
+  await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
 }
 
 /**

@@ -9,6 +9,7 @@ import os from 'os';
 import path from 'path';
 import { PtyBridge } from '../../src/virtual/pty-bridge';
 import { requireTool } from './tools';
+import { waitFor } from './wait-for';
 
 /** A fresh temporary folder (removed by `removeTempDir`). */
 export function makeTempDir(prefix = 'tinyml-pty-'): string {
@@ -49,14 +50,8 @@ export async function socatPair(dir: string, name = 'pair'): Promise<SocatPair> 
   };
 }
 
-/** Polls `cond` every 10 ms; rejects naming `what` after `timeoutMs`. */
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+// Kept here too: the serial tests import it with the pty helpers.
+export { waitFor };
 
 /** Open file descriptors of this process (Linux), for leak checks. */
 export function openFdCount(): number {
