@@ -2,7 +2,8 @@ import assert from 'assert';
 import featuresModule from '../../nodes/tinyml-features';
 import type { NodeDef, NodeStatus } from '../../nodes/red-types';
 import { computeFeatures, planFeatures } from '../../src/dsp/feature-pipeline';
-import { HelperNode, initHelper } from '../support/node-helper';
+import { HelperNode } from '../support/node-helper';
+import { calls, collect, useNodeRuntime } from '../support/node-test-runtime';
 
 interface FeatureMsg {
   payload: number[];
@@ -19,14 +20,7 @@ function windowOf(n: number, rate: number): number[][] {
 }
 
 describe('tinyml-features node (Node-RED runtime)', () => {
-  const helper = initHelper();
-  beforeEach((done) => {
-    helper.startServer(done);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-  });
+  const { helper } = useNodeRuntime('tinyml-features-');
 
   const flow = (cfg: Record<string, unknown>): NodeDef[] => [
     { id: 'f1', type: 'tinyml-features', wires: [['out']], ...cfg },
@@ -36,8 +30,7 @@ describe('tinyml-features node (Node-RED runtime)', () => {
   it('emits the engine feature vector with names and keeps the other message properties', async () => {
     await helper.load(featuresModule, flow({ stats: true, statList: 'mean,rms', spectral: true, fftLength: 32, bands: '0,10,25,50', filterType: 'lowpass', filterCutoff: 30, filterOrder: 2 }));
     const f = helper.getNode('f1') as HelperNode;
-    const msgs: FeatureMsg[] = [];
-    (helper.getNode('out') as HelperNode).on('input', ((m: FeatureMsg) => { msgs.push(m); }) as (arg: never) => void);
+    const msgs = collect<FeatureMsg>('out');
     const w = windowOf(100, 100);
     f.receive({ payload: w, axes: ['ax', 'ay'], rate: 100, label: 'wave', topic: 't' });
     await tick();
@@ -54,8 +47,7 @@ describe('tinyml-features node (Node-RED runtime)', () => {
     // a band above half the window's sample rate (an FFT longer than the window is fine: it zero-pads)
     await helper.load(featuresModule, flow({ stats: false, spectral: true, fftLength: 64, bands: '0,10,80' }));
     const f = helper.getNode('f1') as HelperNode;
-    const statuses: NodeStatus[] = [];
-    f.on('call:status', ((call: { args: [NodeStatus] }) => { statuses.push(call.args[0]); }) as (arg: never) => void);
+    const statuses = calls<NodeStatus>(f, 'status');
     const errors: string[] = [];
     f.on('call:error', ((call: { args: [Error | string] }) => { errors.push(String(call.args[0])); }) as (arg: never) => void);
     f.receive({ payload: windowOf(100, 100), axes: ['ax', 'ay'], rate: 100 });

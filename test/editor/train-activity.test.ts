@@ -3,37 +3,16 @@
  * every epoch adds a point, and the run ends as done with the saved version (or failed with the reason).
  */
 import assert from 'assert';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import trainModule from '../../nodes/tinyml-train';
 import type { NodeDef } from '../../nodes/red-types';
 import { activity } from '../../src/editor/activity-feed';
-import { HelperNode, initHelper } from '../support/node-helper';
+import { HelperNode } from '../support/node-helper';
+import { collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
 import { AXES, RATE, separableWindows } from '../support/train-data';
-
-async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('tinyml-train node → activity feed (sidebar training curves)', function () {
   this.timeout(120_000);
-  const helper = initHelper();
-  let userDir = '';
-  beforeEach((done) => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-trainfeed-'));
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const { helper } = useNodeRuntime('tinyml-trainfeed-');
 
   const flow: NodeDef[] = [
     { id: 'tf1', type: 'tinyml-train', model: 'feedtest', wires: [['m'], []] },
@@ -43,10 +22,9 @@ describe('tinyml-train node → activity feed (sidebar training curves)', functi
   it('publishes start (with the epoch count), one point per epoch, and the saved version', async () => {
     await helper.load(trainModule, flow);
     const t = helper.getNode('tf1') as HelperNode;
-    const models: unknown[] = [];
-    (helper.getNode('m') as HelperNode).on('input', ((msg: unknown) => { models.push(msg); }) as (arg: never) => void);
+    const models = collect<unknown>('m');
     t.receive({ payload: separableWindows(60), rate: RATE, axes: AXES });
-    await waitFor(() => models.length === 1, 'the model');
+    await waitFor(() => models.length === 1, 60_000, 'the model');
     const tr = activity.snapshot().training;
     assert.ok(tr, 'a training run is in the feed');
     assert.strictEqual(tr.model, 'feedtest');
@@ -62,9 +40,9 @@ describe('tinyml-train node → activity feed (sidebar training curves)', functi
     await helper.load(trainModule, flow);
     const t = helper.getNode('tf1') as HelperNode;
     t.receive({ payload: separableWindows(60), rate: RATE, axes: AXES });
-    await waitFor(() => activity.snapshot().training?.model === 'feedtest' && activity.snapshot().training?.state === 'running', 'the run to start');
+    await waitFor(() => activity.snapshot().training?.model === 'feedtest' && activity.snapshot().training?.state === 'running', 60_000, 'the run to start');
     t.receive({ command: 'cancel' });
-    await waitFor(() => activity.snapshot().training?.state === 'failed', 'the run to end');
+    await waitFor(() => activity.snapshot().training?.state === 'failed', 60_000, 'the run to end');
     assert.match(activity.snapshot().training?.message ?? '', /cancel/);
   });
 });

@@ -5,7 +5,6 @@
  */
 import assert from 'assert';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import boardModule from '../../nodes/tinyml-board';
 import captureModule from '../../nodes/tinyml-capture';
@@ -14,19 +13,9 @@ import featuresModule from '../../nodes/tinyml-features';
 import type { NodeDef, NodeStatus } from '../../nodes/red-types';
 import windowModule from '../../nodes/tinyml-window';
 import { sharedSerialPool } from '../../src/serial/serial-pool';
-import { HelperNode, initHelper } from '../support/node-helper';
-import { makeDevice, waitFor } from '../support/pty';
-
-interface Caught {
-  payload?: unknown;
-  error: { message: string; source: { id: string; type: string } };
-}
-
-function caughtBy(helperNode: HelperNode): Caught[] {
-  const list: Caught[] = [];
-  helperNode.on('input', ((msg: Caught) => { list.push(msg); }) as (arg: never) => void);
-  return list;
-}
+import { HelperNode } from '../support/node-helper';
+import { catchCollector, Caught, collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
+import { makeDevice } from '../support/pty';
 
 /** The node's last status (the helper's spy on Node.prototype.status records the calls of every node). */
 function lastStatus(node: HelperNode): NodeStatus | undefined {
@@ -43,29 +32,17 @@ function withCatch(nodes: NodeDef[]): NodeDef[] {
   const placed = (n: NodeDef): NodeDef => ({ ...n, z: 'tab', ...(n.type === 'tinyml-board' ? {} : { x: 100, y: 100 }) });
   return [
     { id: 'tab', type: 'tab', label: 'catch' } as NodeDef,
-    ...nodes.map(placed),
-    placed({ id: 'catch', type: 'catch', scope: null, uncaught: false, wires: [['caught']] } as NodeDef),
-    placed({ id: 'caught', type: 'helper' } as NodeDef),
+    ...[...nodes, ...catchCollector(null)].map(placed),
   ];
 }
 
 describe('bad input reaches a Catch node with a message naming what and where (Node-RED runtime)', function () {
   this.timeout(20000);
-  const helper = initHelper();
-  let userDir = '';
-  beforeEach((done) => {
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-catch-'));
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const runtime = useNodeRuntime('tinyml-catch-');
+  const { helper } = runtime;
 
   it('capture: a board that cannot open its port (two boards, other settings, one path) is caught once, naming both', async () => {
-    const link = path.join(userDir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     const dev = await makeDevice(link);
     try {
       await helper.load([boardModule, captureModule], withCatch([
@@ -74,7 +51,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
         { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [[]] },
         { id: 'c2', type: 'tinyml-capture', board: 'b2', batch: 1, timestamp: 'auto', axes: '', wires: [[]] },
       ]));
-      const caught = caughtBy(helper.getNode('caught') as HelperNode);
+      const caught = collect<Caught>('caught');
       await waitFor(() => caught.length >= 1, 3000, 'a caught capture error');
       await new Promise((r) => setTimeout(r, 300));
       assert.strictEqual(caught.length, 1, 'one report for one error');
@@ -93,7 +70,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
       { id: 'b1', type: 'tinyml-board', name: 'uno', path: '/dev/../etc/passwd', baud: 115200, boardType: 'uno' },
       { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [[]] },
     ]));
-    const caught = caughtBy(helper.getNode('caught') as HelperNode);
+    const caught = collect<Caught>('caught');
     await waitFor(() => caught.length === 1, 3000, 'a caught capture error');
     assert.strictEqual(caught[0].error.source.id, 'c1');
     assert.match(caught[0].error.message, /^uno: .*'\.\.'/);
@@ -103,7 +80,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
     await helper.load(windowModule, withCatch([
       { id: 'w1', type: 'tinyml-window', length: 4, lengthUnit: 'samples', stride: 2, strideUnit: 'samples', partial: 'drop', wires: [[]] },
     ]));
-    const caught = caughtBy(helper.getNode('caught') as HelperNode);
+    const caught = collect<Caught>('caught');
     const w = helper.getNode('w1') as HelperNode;
     w.receive({ payload: [[1, 2], [3, 'x']], rate: 50 });
     await waitFor(() => caught.length === 1, 3000, 'a caught window error');
@@ -117,7 +94,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
     await helper.load([featuresModule], withCatch([
       { id: 'f1', type: 'tinyml-features', stats: true, statList: 'mean,rms', wires: [[]] },
     ]));
-    const caught = caughtBy(helper.getNode('caught') as HelperNode);
+    const caught = collect<Caught>('caught');
     const f = helper.getNode('f1') as HelperNode;
     f.receive({ payload: 'hello', rate: 100 });
     f.receive({ payload: [[1, 2], [3, 4]] });
@@ -132,7 +109,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
     await helper.load([datasetModule], withCatch([
       { id: 'd1', type: 'tinyml-dataset', dataset: 'gest', label: 'idle', wires: [[]] },
     ]));
-    const caught = caughtBy(helper.getNode('caught') as HelperNode);
+    const caught = collect<Caught>('caught');
     const d = helper.getNode('d1') as HelperNode;
     d.receive({ payload: [[1, 2], [3]], rate: 100 });
     d.receive({ payload: [[1, 2], [3, null]], rate: 100 });
@@ -145,7 +122,7 @@ describe('bad input reaches a Catch node with a message naming what and where (N
     assert.match(caught[2].error.message, /msg\.payload is "punch"/);
     assert.match(caught[3].error.message, /clear deletes all 0 records: send msg.command "clear" with msg.confirm = true/);
     assert.strictEqual(lastStatus(d)?.fill, 'red');
-    const records = fs.readFileSync(path.join(userDir, 'tinyml', 'datasets', 'gest', 'records.jsonl'), 'utf8');
+    const records = fs.readFileSync(path.join(runtime.userDir, 'tinyml', 'datasets', 'gest', 'records.jsonl'), 'utf8');
     assert.strictEqual(records, '');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'assert';
 import windowModule from '../../nodes/tinyml-window';
 import type { NodeDef, NodeStatus } from '../../nodes/red-types';
-import { HelperNode, initHelper } from '../support/node-helper';
+import { HelperNode } from '../support/node-helper';
+import { calls, collect, useNodeRuntime } from '../support/node-test-runtime';
 
 interface WindowMsg {
   payload: number[][];
@@ -15,23 +16,10 @@ interface WindowMsg {
   padded?: number;
 }
 
-function collect(node: HelperNode): WindowMsg[] {
-  const msgs: WindowMsg[] = [];
-  node.on('input', ((msg: WindowMsg) => { msgs.push(msg); }) as (arg: never) => void);
-  return msgs;
-}
-
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('tinyml-window node (Node-RED runtime)', () => {
-  const helper = initHelper();
-  beforeEach((done) => {
-    helper.startServer(done);
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-  });
+  const { helper } = useNodeRuntime('tinyml-window-');
 
   const flow = (cfg: Record<string, unknown>): NodeDef[] => [
     { id: 'w1', type: 'tinyml-window', wires: [['out']], ...cfg },
@@ -41,9 +29,8 @@ describe('tinyml-window node (Node-RED runtime)', () => {
   it('emits sliding windows in ms from single samples and batches, never across a segment, with the label from a label-only message', async () => {
     await helper.load(windowModule, flow({ mode: 'sliding', length: 40, lengthUnit: 'ms', stride: 40, strideUnit: 'ms', partial: 'zero' }));
     const w = helper.getNode('w1') as HelperNode;
-    const msgs = collect(helper.getNode('out') as HelperNode);
-    const statuses: NodeStatus[] = [];
-    w.on('call:status', ((call: { args: [NodeStatus] }) => { statuses.push(call.args[0]); }) as (arg: never) => void);
+    const msgs = collect<WindowMsg>('out');
+    const statuses = calls<NodeStatus>(w, 'status');
     w.receive({ label: 'wave' });
     for (let i = 0; i < 6; i++) w.receive({ payload: [i, -i], axes: ['x', 'y'], rate: 100, time: i * 10, segment: 0, topic: 'board' });
     w.receive({ payload: [[6, -6], [7, -7], [8, -8], [9, -9]], time: [60, 70, 80, 90], axes: ['x', 'y'], rate: 100, segment: 1, gap: true });
@@ -60,9 +47,8 @@ describe('tinyml-window node (Node-RED runtime)', () => {
   it('uses msg.topic as the label only when configured, and reports bad samples through done(err)', async () => {
     await helper.load(windowModule, flow({ mode: 'sliding', length: 2, lengthUnit: 'samples', stride: 2, strideUnit: 'samples', labelFromTopic: true, defaultLabel: 'idle' }));
     const w = helper.getNode('w1') as HelperNode;
-    const msgs = collect(helper.getNode('out') as HelperNode);
-    const errors: unknown[] = [];
-    w.on('call:error', ((call: { args: unknown[] }) => { errors.push(call.args[0]); }) as (arg: never) => void);
+    const msgs = collect<WindowMsg>('out');
+    const errors = calls<unknown>(w, 'error');
     w.receive({ payload: [1] });
     w.receive({ payload: [2] });
     w.receive({ payload: [3], topic: 'flex' });
@@ -77,7 +63,7 @@ describe('tinyml-window node (Node-RED runtime)', () => {
   it('cuts triggered windows with a pre-trigger part', async () => {
     await helper.load(windowModule, flow({ mode: 'trigger', length: 10, lengthUnit: 'samples', magnitude: 'sumAbs', threshold: 2.5, triggerAxes: 'ax,ay,az', preTrigger: 0.3 }));
     const w = helper.getNode('w1') as HelperNode;
-    const msgs = collect(helper.getNode('out') as HelperNode);
+    const msgs = collect<WindowMsg>('out');
     for (let i = 0; i < 60; i++) {
       const v = i >= 20 && i < 23 ? 1 : 0.01;
       w.receive({ payload: [v, v, v, 100], axes: ['ax', 'ay', 'az', 'gx'], rate: 119, time: i, segment: 0 });
