@@ -6,24 +6,17 @@
  * does not fit fails at the size stage and the capture connection is never interrupted.
  */
 import assert from 'assert';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import type { BoardNode } from '../../nodes/board-api';
-import { helper, initHelper, NodeModule } from '../support/node-helper';
+import { NodeModule } from '../support/node-helper';
+import { catchCollector, collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
 import { requireAvrTools } from '../support/emulator';
 import { requireTool } from '../support/tools';
-import { waitFor } from '../support/pty';
 import { activity } from '../../src/editor/activity-feed';
 import { deployTestModel, oversizedModel, syntheticStream, WINDOW } from './deploy-fixtures';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const boardNode = require('../../nodes/tinyml-board') as NodeModule;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deployNode = require('../../nodes/tinyml-deploy') as NodeModule;
-
-const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-deploy-node-'));
-
-initHelper();
 
 interface Msg { topic?: string; payload: Record<string, unknown>; error?: { message: string } }
 
@@ -33,21 +26,13 @@ describe('tinyml-deploy node on an emulated-uno board', function () {
     requireAvrTools();
     requireTool('avrdude', 'avrdude');
   });
-  beforeEach(function (done) {
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-  });
-  after(() => fs.rmSync(userDir, { recursive: true, force: true }));
+  const { helper } = useNodeRuntime('tml-deploy-node-');
 
   const flow = [
     { id: 'b', type: 'tinyml-board', boardType: 'emulated-uno', baud: 115200 },
     { id: 'd', type: 'tinyml-deploy', board: 'b', mode: 'hil', stride: '16', wires: [['out'], ['progress']] },
-    { id: 'c', type: 'catch', scope: ['d'], wires: [['err']] },
-    { id: 'out', type: 'helper' }, { id: 'progress', type: 'helper' }, { id: 'err', type: 'helper' },
+    ...catchCollector(['d'], 'err'),
+    { id: 'out', type: 'helper' }, { id: 'progress', type: 'helper' },
   ];
 
   it('deploys, reports stages, gives the port back, and streams samples equal to the simulator', async () => {
@@ -57,10 +42,8 @@ describe('tinyml-deploy node on an emulated-uno board', function () {
     assert.match(board.portPath ?? '', /tinyml[\\/]dev[\\/]emulated-uno-b$/);
     const states: string[] = [];
     board.subscribe({ onState: (s) => states.push(s.state) });
-    const progress: Msg[] = [];
-    helper.getNode('progress')!.on('input', (m: never) => progress.push(m as Msg));
-    const results: Msg[] = [];
-    helper.getNode('out')!.on('input', (m: never) => results.push(m as Msg));
+    const progress = collect<Msg>('progress');
+    const results = collect<Msg>('out');
     const errors: string[] = [];
     helper.getNode('err')!.on('input', (m: never) => errors.push((m as Msg).error?.message ?? '?'));
 

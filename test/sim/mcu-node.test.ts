@@ -6,31 +6,22 @@
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
-import { helper, initHelper, NodeModule } from '../support/node-helper';
+import { NodeModule } from '../support/node-helper';
+import { catchCollector, useNodeRuntime } from '../support/node-test-runtime';
 import { buildModel, denseModel } from '../support/tflite-models';
-import { tempDir } from '../support/tflite-readers';
 import { simulate } from '../../src/mcu/simulate';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mcuNode = require('../../nodes/tinyml-mcu') as NodeModule;
 
-const userDir = tempDir('tml-mcu-node-');
-initHelper();
-
 interface Payload { label: string; scores: number[]; raw: number[]; latencyMs: number; ramBytes: number; flashBytes: number; fits: boolean; board: string }
 
 describe('tinyml-mcu node', function () {
+  // One userDir for the file: the model file is written once, before the tests.
+  const runtime = useNodeRuntime({ prefix: 'tml-mcu-node-', per: 'file' });
+  const { helper } = runtime;
   before(function () {
-    fs.mkdirSync(path.join(userDir, 'tinyml', 'models'), { recursive: true });
-    fs.writeFileSync(path.join(userDir, 'tinyml', 'models', 'dense.json'), JSON.stringify(denseModel()));
-  });
-  beforeEach(function (done) {
-    // Settings per test: the helper is one object shared by every test file.
-    helper.settings({ userDir });
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
+    fs.mkdirSync(path.join(runtime.userDir, 'tinyml', 'models'), { recursive: true });
+    fs.writeFileSync(path.join(runtime.userDir, 'tinyml', 'models', 'dense.json'), JSON.stringify(denseModel()));
   });
 
   it('runs a model file on the Uno: label, scores, raw int8, latency, RAM, flash, fits', async function () {
@@ -49,7 +40,7 @@ describe('tinyml-mcu node', function () {
 
   it('refuses a model that does not fit, with done(err) naming RAM and the board', async function () {
     const big = buildModel('wide', 3, [100, 3], [{ op: 'conv', filters: 16, kernel: 3, stride: 1, padding: 'same', activation: 'relu' }, { op: 'flatten' }, { op: 'fc', units: 2, activation: 'none', perChannel: true }], ['a', 'b']);
-    const flow = [{ id: 'm', type: 'tinyml-mcu', board: 'uno', wires: [['out']] }, { id: 'c', type: 'catch', scope: ['m'], wires: [['err']] }, { id: 'out', type: 'helper' }, { id: 'err', type: 'helper' }];
+    const flow = [{ id: 'm', type: 'tinyml-mcu', board: 'uno', wires: [['out']] }, ...catchCollector(['m'], 'err'), { id: 'out', type: 'helper' }];
     await helper.load(mcuNode, flow);
     const caught = new Promise<string>((resolve) => helper.getNode('err')!.on('input', (msg: never) => resolve((msg as { error: { message: string } }).error.message)));
     helper.getNode('m')!.receive({ payload: new Array(300).fill(0), model: JSON.parse(JSON.stringify(big)) });
@@ -57,7 +48,7 @@ describe('tinyml-mcu node', function () {
   });
 
   it('says what is missing when no model is configured or sent', async function () {
-    const flow = [{ id: 'm', type: 'tinyml-mcu', board: 'uno', wires: [[]] }, { id: 'c', type: 'catch', scope: ['m'], wires: [['err']] }, { id: 'err', type: 'helper' }];
+    const flow = [{ id: 'm', type: 'tinyml-mcu', board: 'uno', wires: [[]] }, ...catchCollector(['m'], 'err')];
     await helper.load(mcuNode, flow);
     const caught = new Promise<string>((resolve) => helper.getNode('err')!.on('input', (msg: never) => resolve((msg as { error: { message: string } }).error.message)));
     helper.getNode('m')!.receive({ payload: [1, 2, 3] });
