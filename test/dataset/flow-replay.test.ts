@@ -9,28 +9,18 @@ import type { NodeDef } from '../../nodes/red-types';
 import { readLongCsv } from '../../src/io/long-csv';
 import { DatasetStore } from '../../src/dataset/store';
 import { sharedSerialPool } from '../../src/serial/serial-pool';
-import { HelperNode, initHelper } from '../support/node-helper';
-import { makeTempDir, removeTempDir, waitFor } from '../support/pty';
+import { collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
 import { SHARED_DATA_TAG, sharedDataDir } from '../support/shared-data';
 import { requireTool } from '../support/tools';
 
 describe(`flow: replay board -> capture -> window -> dataset (real gesture recordings) ${SHARED_DATA_TAG}`, function () {
-  const helper = initHelper();
-  let dir = '';
-
-  beforeEach(function (done) {
-    requireTool('python3', 'python3');
-    dir = makeTempDir('tinyml-flow-');
-    helper.settings({ userDir: dir, tinyml: { replayDirs: [sharedDataDir()] } });
-    helper.startServer(done);
+  beforeEach(() => requireTool('python3', 'python3'));
+  const runtime = useNodeRuntime({
+    prefix: 'tinyml-flow-',
+    settings: () => ({ tinyml: { replayDirs: [sharedDataDir()] } }),
+    afterStop: () => assert.strictEqual(sharedSerialPool().size, 0),
   });
-
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    assert.strictEqual(sharedSerialPool().size, 0);
-    removeTempDir(dir);
-  });
+  const { helper } = runtime;
 
   it('records one 119-sample window per replayed gesture, each equal to its recording, none across two gestures', async function () {
     this.timeout(40000);
@@ -43,12 +33,11 @@ describe(`flow: replay board -> capture -> window -> dataset (real gesture recor
       { id: 'out', type: 'helper' },
     ];
     await helper.load([boardModule, captureModule, windowModule, datasetModule], flow);
-    const recorded: Array<{ record: { id: number } }> = [];
-    (helper.getNode('out') as HelperNode).on('input', ((m: { record: { id: number } }) => { recorded.push(m); }) as (arg: never) => void);
+    const recorded = collect<{ record: { id: number } }>('out');
     await waitFor(() => recorded.length >= 12, 30000, '12 recorded windows');
     await helper.unload();
 
-    const s = await DatasetStore.open(path.join(dir, 'tinyml', 'datasets'), 'replayed', { readOnly: true });
+    const s = await DatasetStore.open(path.join(runtime.userDir, 'tinyml', 'datasets'), 'replayed', { readOnly: true });
     const recs = await s.readAll();
     assert.ok(recs.length >= 12);
     const gestures = readLongCsv(fs.readFileSync(file, 'utf8'), { segment: ['recorder_id', 'gesture', 'rep_id'], label: 'gesture' }).recordings;

@@ -15,12 +15,10 @@ import { CaptureMsg } from '../../src/stream/sample';
 import { buildCaptureFirmware } from '../../src/virtual/capture-firmware';
 import { EmulatedUno } from '../../src/virtual/emulated-uno';
 import { requireAvrTools } from '../support/emulator';
-import { HelperNode, initHelper } from '../support/node-helper';
-import { waitFor } from '../support/pty';
+import { collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
 
 describe('tinyml-capture on the emulated Uno (capture sketch, Node-RED runtime)', function () {
   this.timeout(60_000);
-  const helper = initHelper();
   let dir: string;
   let uno: EmulatedUno;
   let link: string;
@@ -37,25 +35,18 @@ describe('tinyml-capture on the emulated Uno (capture sketch, Node-RED runtime)'
     await uno?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  beforeEach(function (done) {
-    helper.settings({ userDir: dir });
-    helper.startServer(done);
-  });
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    assert.strictEqual(sharedSerialPool().size, 0);
-  });
+  // The userDir is the file's own folder: the emulator and its link outlive each test.
+  const { helper } = useNodeRuntime({ userDir: () => dir, afterStop: () => assert.strictEqual(sharedSerialPool().size, 0) });
+
+  const flow = (): NodeDef[] => [
+    { id: 'b1', type: 'tinyml-board', name: 'emulated', boardType: 'uno', path: link, baud: 115200 },
+    { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [['out']] },
+    { id: 'out', type: 'helper' },
+  ];
 
   it('emits the sketch samples with the announced axes and a ~100 Hz rate estimate', async () => {
-    const flow: NodeDef[] = [
-      { id: 'b1', type: 'tinyml-board', name: 'emulated', boardType: 'uno', path: link, baud: 115200 },
-      { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ] as NodeDef[];
-    await helper.load([boardModule, captureModule], flow);
-    const msgs: CaptureMsg[] = [];
-    (helper.getNode('out') as HelperNode).on('input', (msg: never) => { msgs.push(msg as CaptureMsg); });
+    await helper.load([boardModule, captureModule], flow());
+    const msgs = collect<CaptureMsg>('out');
     await waitFor(() => msgs.length >= 300, 20_000, '300 samples');
     assert.deepStrictEqual(msgs[0].axes, ['ax', 'ay', 'az']);
     // The port open reset the chip: the stream starts at the sketch's first sample.
@@ -65,14 +56,8 @@ describe('tinyml-capture on the emulated Uno (capture sketch, Node-RED runtime)'
     assert.ok(msgs.every((m) => m.segment === msgs[0].segment), 'no gaps in a healthy stream');
   });
   it('measures the sketch rate within 1% over 10 s of emulated time (1000 samples at 100 Hz)', async () => {
-    const flow: NodeDef[] = [
-      { id: 'b1', type: 'tinyml-board', name: 'emulated', boardType: 'uno', path: link, baud: 115200 },
-      { id: 'c1', type: 'tinyml-capture', board: 'b1', batch: 1, timestamp: 'auto', axes: '', wires: [['out']] },
-      { id: 'out', type: 'helper' },
-    ] as NodeDef[];
-    await helper.load([boardModule, captureModule], flow);
-    const msgs: CaptureMsg[] = [];
-    (helper.getNode('out') as HelperNode).on('input', (msg: never) => { msgs.push(msg as CaptureMsg); });
+    await helper.load([boardModule, captureModule], flow());
+    const msgs = collect<CaptureMsg>('out');
     // The sketch's timer makes exactly 100 samples per emulated second: sample 1000 ends second 10.
     await waitFor(() => msgs.length >= 1001, 40_000, '1001 samples (10 s of emulated time)');
     const run = msgs.slice(0, 1001);

@@ -6,8 +6,9 @@ import type { NodeDef, NodeStatus } from '../../nodes/red-types';
 import { sharedSerialPool } from '../../src/serial/serial-pool';
 import { CaptureMsg } from '../../src/stream/sample';
 import { PtyBridge } from '../../src/virtual/pty-bridge';
-import { HelperNode, initHelper } from '../support/node-helper';
-import { makeDevice, makeTempDir, openPtyFds, removeTempDir, waitFor } from '../support/pty';
+import { HelperNode } from '../support/node-helper';
+import { calls, collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
+import { makeDevice, openPtyFds } from '../support/pty';
 
 const ANNOUNCE = '# tinyml proto=1 board=uno rate=100 axes=ax,ay,az units=g,g,g sensor=test';
 
@@ -36,36 +37,15 @@ function flow(devPath: string, extra: NodeDef[] = []): NodeDef[] {
   ];
 }
 
-function collect(node: HelperNode): CaptureMsg[] {
-  const msgs: CaptureMsg[] = [];
-  node.on('input', (msg: never) => { msgs.push(msg as CaptureMsg); });
-  return msgs;
-}
-
-function statuses(node: HelperNode): NodeStatus[] {
-  const list: NodeStatus[] = [];
-  node.on('call:status', ((call: { args: [NodeStatus] }) => { list.push(call.args[0]); }) as (arg: never) => void);
-  return list;
-}
+const statuses = (node: HelperNode): NodeStatus[] => calls<NodeStatus>(node, 'status');
 
 describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', function () {
-  const helper = initHelper();
-  let dir: string;
-  let devices: PtyBridge[];
-
-  beforeEach(function (done) {
-    dir = makeTempDir();
-    devices = [];
-    helper.settings({ userDir: dir });
-    helper.startServer(done);
+  const devices: PtyBridge[] = [];
+  const runtime = useNodeRuntime({
+    prefix: 'tinyml-boardserial-',
+    afterStop: async () => { for (const d of devices.splice(0)) await d.stop(); },
   });
-
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    for (const d of devices) await d.stop();
-    removeTempDir(dir);
-  });
+  const { helper } = runtime;
 
   async function device(link: string): Promise<PtyBridge> {
     const d = await makeDevice(link);
@@ -74,14 +54,14 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
   }
 
   it('connects, reads samples with the announced axes, topic = board name, status shows rate and axes', async function () {
-    const link = path.join(dir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     const dev = await device(link);
     const feeder = streamingDevice(dev);
     try {
       await helper.load([boardModule, captureModule], flow(link));
       const capture = helper.getNode('c1') as HelperNode;
       const st = statuses(capture);
-      const msgs = collect(helper.getNode('out') as HelperNode);
+      const msgs = collect<CaptureMsg>('out');
       await waitFor(() => msgs.length >= 120, 10000, '120 samples');
       const m = msgs[msgs.length - 1];
       assert.deepStrictEqual(m.axes, ['ax', 'ay', 'az']);
@@ -101,7 +81,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
   });
 
   it('a device that does not announce: the lines held to detect its ms timestamp column come out first, seq from 0', async function () {
-    const link = path.join(dir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     const dev = await device(link);
     // n-th line after the open: device time 1000 + 10n ms, values n % 5 and n % 3 - 1 (not
     // increasing, or column 0 would not be taken for a clock); the lone newline is the possibly
@@ -112,7 +92,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
     const timer = setInterval(() => { if (dev.isOpen) { n++; dev.write(`${1000 + n * 10},${n % 5},${(n % 3) - 1}\n`); } }, 10);
     try {
       await helper.load([boardModule, captureModule], flow(link));
-      const msgs = collect(helper.getNode('out') as HelperNode);
+      const msgs = collect<CaptureMsg>('out');
       await waitFor(() => msgs.length >= 20, 10000, '20 samples');
       // Line 1 is the resynchronisation candidate (ignored); lines 2.. are held, then emitted.
       assert.deepStrictEqual(msgs.slice(0, 20).map((m) => [m.seq, m.time, ...(m.payload as number[])]), [...Array(20).keys()].map((i) => [i, 1000 + (i + 2) * 10, (i + 2) % 5, ((i + 2) % 3) - 1]));
@@ -125,12 +105,12 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
   });
 
   it('unplug (the device and its link disappear) shows waiting; replug at the same path resumes', async function () {
-    const link = path.join(dir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     let dev = await device(link);
     let feeder = streamingDevice(dev);
     await helper.load([boardModule, captureModule], flow(link));
     const st = statuses(helper.getNode('c1') as HelperNode);
-    const msgs = collect(helper.getNode('out') as HelperNode);
+    const msgs = collect<CaptureMsg>('out');
     await waitFor(() => msgs.length >= 10, 5000, 'samples before unplug');
     feeder.stop();
     await dev.stop();
@@ -151,7 +131,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
 
   it('50 redeploys in a row: the port reopens every time; no leaked pool entries, ptys or listeners', async function () {
     this.timeout(120000);
-    const link = path.join(dir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     const dev = await device(link);
     const feeder = streamingDevice(dev);
     try {
@@ -160,7 +140,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
       let resources = 0;
       for (let i = 0; i < 50; i++) {
         await helper.load([boardModule, captureModule], flow(link));
-        const msgs = collect(helper.getNode('out') as HelperNode);
+        const msgs = collect<CaptureMsg>('out');
         await waitFor(() => msgs.length >= 2, 5000, `samples after redeploy ${i}`);
         await helper.unload();
         assert.strictEqual(sharedSerialPool().size, 0, `pool entries after redeploy ${i}`);
@@ -178,7 +158,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
   });
 
   it('two boards with different baud rates on one path: a clear error naming both', async function () {
-    const link = path.join(dir, 'uno');
+    const link = path.join(runtime.userDir, 'uno');
     await device(link);
     const f: NodeDef[] = [
       { id: 'b1', type: 'tinyml-board', name: 'first', path: link, baud: 115200, boardType: 'uno' },
@@ -197,7 +177,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
 
   it('a missing port: every node shows "waiting for port", the board logs it once over several retries, then connects when it appears', async function () {
     this.timeout(15000);
-    const link = path.join(dir, 'later');
+    const link = path.join(runtime.userDir, 'later');
     await helper.load([boardModule, captureModule], flow(link));
     const b1 = helper.getNode('b1') as HelperNode;
     const warnings: string[] = [];
@@ -211,7 +191,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
     const dev = await device(link);
     const feeder = streamingDevice(dev);
     try {
-      const msgs = collect(helper.getNode('out') as HelperNode);
+      const msgs = collect<CaptureMsg>('out');
       await waitFor(() => msgs.length >= 5, 8000, 'samples once the port appears');
       assert.ok(st.some((s) => s.text === 'connecting') || st.some((s) => /Hz|connected/.test(s.text ?? '')), 'connecting/connected shown');
     } finally {
@@ -227,7 +207,7 @@ describe('tinyml-board + tinyml-capture over a real pty (Node-RED runtime)', fun
   });
 
   it('serves the port and board lists to the editor', async function () {
-    await helper.load([boardModule, captureModule], flow(path.join(dir, 'none')));
+    await helper.load([boardModule, captureModule], flow(path.join(runtime.userDir, 'none')));
     const ports = await helper.request().get('/tinyml/ports').expect(200);
     assert.ok(Array.isArray(ports.body));
     const boards = await helper.request().get('/tinyml/boards').expect(200);

@@ -6,16 +6,11 @@ import captureModule from '../../nodes/tinyml-capture';
 import type { NodeDef, NodeStatus } from '../../nodes/red-types';
 import { sharedSerialPool } from '../../src/serial/serial-pool';
 import { CaptureMsg } from '../../src/stream/sample';
-import { HelperNode, initHelper } from '../support/node-helper';
-import { makeTempDir, removeTempDir, waitFor } from '../support/pty';
+import { HelperNode } from '../support/node-helper';
+import { calls, collect, useNodeRuntime, waitFor } from '../support/node-test-runtime';
+import { makeTempDir, removeTempDir } from '../support/pty';
 import { SHARED_DATA_TAG, sharedDataDir, sharedDataDirsIfPresent } from '../support/shared-data';
 import { requireTool } from '../support/tools';
-
-function collect(node: HelperNode): CaptureMsg[] {
-  const msgs: CaptureMsg[] = [];
-  node.on('input', (msg: never) => { msgs.push(msg as CaptureMsg); });
-  return msgs;
-}
 
 /** Three recordings (a, b, c) of 30 samples: x = index, y = 10 * recording number. */
 function smallCsv(): string {
@@ -25,24 +20,19 @@ function smallCsv(): string {
 }
 
 describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED runtime)', function () {
-  const helper = initHelper();
-  let dir: string;
-
-  beforeEach(function (done) {
-    requireTool('python3', 'python3');
-    dir = makeTempDir();
-    fs.mkdirSync(path.join(dir, 'tinyml'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'tinyml', 'small.csv'), smallCsv());
-    helper.settings({ userDir: dir, tinyml: { replayDirs: sharedDataDirsIfPresent() } });
-    helper.startServer(done);
+  beforeEach(() => requireTool('python3', 'python3'));
+  const runtime = useNodeRuntime({
+    prefix: 'tinyml-capreplay-',
+    settings: () => ({ tinyml: { replayDirs: sharedDataDirsIfPresent() } }),
+    afterStop: (dir) => {
+      assert.strictEqual(sharedSerialPool().size, 0);
+      assert.ok(!fs.existsSync(path.join(dir, 'tinyml', 'dev', 'replay-b1')), 'replay link removed on close');
+    },
   });
-
-  afterEach(async function () {
-    await helper.unload();
-    await new Promise<void>((resolve) => { helper.stopServer(() => resolve()); });
-    assert.strictEqual(sharedSerialPool().size, 0);
-    assert.ok(!fs.existsSync(path.join(dir, 'tinyml', 'dev', 'replay-b1')), 'replay link removed on close');
-    removeTempDir(dir);
+  const { helper } = runtime;
+  beforeEach(() => {
+    fs.mkdirSync(path.join(runtime.userDir, 'tinyml'), { recursive: true });
+    fs.writeFileSync(path.join(runtime.userDir, 'tinyml', 'small.csv'), smallCsv());
   });
 
   function flow(board: Record<string, unknown>, capture: Record<string, unknown> = {}): NodeDef[] {
@@ -59,10 +49,10 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
     await helper.load([boardModule, captureModule], flow({
       replayFile: file, replayRate: 119, replaySpeed: 2, replaySegment: 'recorder_id,gesture,rep_id', replayLabel: 'gesture',
     }));
-    const msgs = collect(helper.getNode('out') as HelperNode);
+    const msgs = collect<CaptureMsg>('out');
     const board = helper.getNode('b1') as HelperNode & { portPath: string | null };
     await waitFor(() => msgs.length >= 400, 15000, '400 samples');
-    assert.strictEqual(board.portPath, path.join(dir, 'tinyml', 'dev', 'replay-b1'));
+    assert.strictEqual(board.portPath, path.join(runtime.userDir, 'tinyml', 'dev', 'replay-b1'));
     const m = msgs[msgs.length - 1];
     assert.deepStrictEqual(m.axes, ['ax', 'ay', 'az', 'gx', 'gy', 'gz']);
     assert.deepStrictEqual(msgs[0].payload, [-0.388, 0.297, 2.508, 24.353, 59.631, 60.974]);
@@ -77,7 +67,7 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
 
   it('batches of N never span two segments; a short last batch closes each recording', async function () {
     await helper.load([boardModule, captureModule], flow({ replayFile: 'small.csv', replayRate: 200, replaySegment: 'take' }, { batch: 8 }));
-    const msgs = collect(helper.getNode('out') as HelperNode);
+    const msgs = collect<CaptureMsg>('out');
     await waitFor(() => msgs.length >= 12, 10000, '12 batches');
     const sizes = msgs.slice(0, 12).map((m) => (m.payload as number[][]).length);
     // 30 samples per recording: 8 + 8 + 8 + 6, then the next recording.
@@ -93,7 +83,7 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
 
   it('axis names override the announced ones', async function () {
     await helper.load([boardModule, captureModule], flow({ replayFile: 'small.csv', replayRate: 200, replaySegment: 'take' }, { axes: 'left,right', timestamp: 'us' }));
-    const msgs = collect(helper.getNode('out') as HelperNode);
+    const msgs = collect<CaptureMsg>('out');
     await waitFor(() => msgs.length >= 5, 10000, 'samples');
     assert.ok(msgs.every((m) => m.axes.join() === 'left,right'), JSON.stringify(msgs[0].axes));
   });
@@ -103,8 +93,7 @@ describe('tinyml-capture on a replay board (CSV through the pty bridge, Node-RED
     try {
       fs.writeFileSync(path.join(outside, 'x.csv'), 'x\n1\n');
       await helper.load([boardModule, captureModule], flow({ replayFile: path.join(outside, 'x.csv'), replayRate: 10 }));
-      const statuses: NodeStatus[] = [];
-      (helper.getNode('c1') as HelperNode).on('call:status', ((call: { args: [NodeStatus] }) => { statuses.push(call.args[0]); }) as (arg: never) => void);
+      const statuses = calls<NodeStatus>('c1', 'status');
       const board = helper.getNode('b1') as HelperNode & { portStatus: { state: string; message?: string } };
       await waitFor(() => board.portStatus.state === 'error', 3000, 'board error');
       assert.match(board.portStatus.message ?? '', /outside the folders a replay board may read.*tinyml\.replayDirs/);
