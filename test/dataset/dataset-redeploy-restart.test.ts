@@ -11,7 +11,7 @@ import path from 'path';
 import datasetModule from '../../nodes/tinyml-dataset';
 import type { NodeDef } from '../../nodes/red-types';
 import { DatasetStore } from '../../src/dataset/store';
-import { HelperNode, initHelper } from '../support/node-helper';
+import { helper, HelperNode, startServer, stopServer } from '../support/node-helper';
 import { waitFor } from '../support/pty';
 import { windowOf } from './recording-flow-child';
 
@@ -63,9 +63,7 @@ describe('dataset node: nothing recorded is lost on redeploy, restart or a kille
   afterEach(() => fs.rmSync(userDir, { recursive: true, force: true }));
 
   it('5 full redeploys, each right after a burst of 40 windows: every window received is on disk, in order', async () => {
-    const helper = initHelper();
-    helper.settings({ userDir });
-    await new Promise<void>((resolve, reject) => helper.startServer((err) => (err ? reject(err) : resolve())));
+    await startServer({ userDir });
     try {
       const flow = (label: string): NodeDef[] => [
         { id: 'd1', type: 'tinyml-dataset', dataset: 'rec', group: 'g', label, wires: [[]] },
@@ -84,8 +82,7 @@ describe('dataset node: nothing recorded is lost on redeploy, restart or a kille
       await helper.unload();
       assert.deepStrictEqual(await checkOnDisk(base), Array.from({ length: k }, (_, i) => i));
     } finally {
-      await helper.unload();
-      await new Promise<void>((resolve) => helper.stopServer(() => resolve()));
+      await stopServer();
     }
   });
 

@@ -6,7 +6,7 @@
  * Usage: node recording-flow-child.js USER_DIR FIRST_K
  */
 import datasetModule from '../../nodes/tinyml-dataset';
-import { HelperNode, initHelper } from '../support/node-helper';
+import { helper, HelperNode, startServer } from '../support/node-helper';
 
 /** The window the child sends for k; the test recomputes it to check what is on disk. */
 export function windowOf(k: number): { payload: number[][]; axes: string[]; rate: number; time: number; label: string } {
@@ -16,9 +16,7 @@ export function windowOf(k: number): { payload: number[][]; axes: string[]; rate
 async function run(): Promise<void> {
   const userDir = process.argv[2];
   let k = Number(process.argv[3]);
-  const helper = initHelper();
-  helper.settings({ userDir });
-  await new Promise<void>((resolve, reject) => helper.startServer((err) => (err ? reject(err) : resolve())));
+  await startServer({ userDir });
   await helper.load(datasetModule, [
     { id: 'd1', type: 'tinyml-dataset', dataset: 'rec', group: 'g', wires: [['out']] },
     { id: 'out', type: 'helper' },
