@@ -10,7 +10,6 @@
  * msg.topic "cancel" cancels what is running.
  * Outputs: 1) the deploy report / the HIL report, 2) progress and per-window messages.
  */
-import path from 'path';
 import fs from 'fs';
 import { Artifact, parseArtifact, validateArtifact } from '../src/model/artifact';
 import { deployModel, DeployError, DeployReport } from '../src/deploy/deploy';
@@ -18,6 +17,7 @@ import type { DeviceLink } from '../src/deploy/device-link';
 import { runHil } from '../src/deploy/hil';
 import type { SketchSensor } from '../src/codegen/sketch';
 import type { BoardNode } from './board-api';
+import { modelFileInStore } from '../src/train/model-store';
 import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
@@ -31,14 +31,6 @@ interface DeployDef extends NodeDef {
   analogPins?: string;
   stride?: string | number;
   verifyMs?: string | number;
-}
-
-/** Model file names stay inside <userDir>/tinyml/models (no absolute paths, no '..'). */
-function modelPath(base: string, name: string): string {
-  const file = path.resolve(base, name.endsWith('.json') ? name : `${name}.json`);
-  const rel = path.relative(base, file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`model '${name}' must be a file inside ${base}`);
-  return file;
 }
 
 function sensorOf(def: DeployDef): SketchSensor {
@@ -89,7 +81,7 @@ export = function register(RED: NodeAPI): void {
       if (msg.model !== undefined && typeof msg.model === 'object' && msg.model !== null) return validateArtifact(msg.model);
       const name = typeof msg.model === 'string' && msg.model !== '' ? msg.model : def.model;
       if (!name) throw new Error(t('error.noModel'));
-      const file = modelPath(dirs.models, name);
+      const file = modelFileInStore(dirs.models, name);
       if (!fs.existsSync(file)) throw new Error(t('error.noModelFile', { file }));
       return parseArtifact(fs.readFileSync(file, 'utf8'));
     };

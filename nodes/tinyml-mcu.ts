@@ -4,10 +4,10 @@
  * latency, RAM, flash and whether it fits. Refuses a model that does not fit.
  */
 import fs from 'fs';
-import os from 'os';
-import path from 'path';
 import { Artifact, ArtifactError, parseArtifact, validateArtifact } from '../src/model/artifact';
 import { McuSimulator } from '../src/mcu/simulate';
+import { modelFileInStore } from '../src/train/model-store';
+import { packDirs } from './pack-dirs';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './red-types';
 import { translator } from './translate';
 
@@ -18,17 +18,9 @@ interface McuDef extends NodeDef {
   floatReference?: boolean;
 }
 
-/** Model file names stay inside <userDir>/tinyml/models (no absolute paths, no '..'). */
-function modelPath(userDir: string, name: string): string {
-  const base = path.join(userDir, 'tinyml', 'models');
-  const file = path.resolve(base, name.endsWith('.json') ? name : `${name}.json`);
-  if (path.relative(base, file).startsWith('..') || path.isAbsolute(path.relative(base, file))) throw new Error(`model '${name}' must be a file inside ${base}`);
-  return file;
-}
-
 export = function register(RED: NodeAPI): void {
   const t = translator(RED, 'tinyml-mcu');
-  const userDir = typeof RED.settings.userDir === 'string' && RED.settings.userDir !== '' ? RED.settings.userDir : path.join(os.homedir(), '.node-red');
+  const models = packDirs(RED.settings).models;
 
   function TinymlMcu(this: Node, nodeDef: NodeDef): void {
     RED.nodes.createNode(this, nodeDef);
@@ -39,7 +31,7 @@ export = function register(RED: NodeAPI): void {
     const sims = new WeakMap<Artifact, McuSimulator>();
 
     const loadFile = (name: string): Artifact => {
-      const file = modelPath(userDir, name);
+      const file = modelFileInStore(models, name);
       let st: fs.Stats;
       try {
         st = fs.statSync(file);

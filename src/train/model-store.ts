@@ -23,6 +23,17 @@ export function parseModelFileName(file: string): { name: string; version: numbe
   return m ? { name: m[1], version: m[2] !== undefined ? Number(m[2]) : null } : null;
 }
 
+/**
+ * The file a node's model reference names (`gest@3`, `gest@3.json`, `sub/x.json`): resolved inside
+ * the store, refused when it would leave it (absolute paths, '..').
+ */
+export function modelFileInStore(base: string, name: string): string {
+  const file = path.resolve(base, name.endsWith('.json') ? name : `${name}.json`);
+  const rel = path.relative(base, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`model '${name}' must be a file inside ${base}`);
+  return file;
+}
+
 /** Versions of `name` in the store, ascending. */
 export function modelVersions(base: string, name: string): number[] {
   if (!fs.existsSync(base)) return [];

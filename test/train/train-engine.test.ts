@@ -8,7 +8,7 @@ import { McuSimulator } from '../../src/mcu/simulate';
 import { runModel } from '../../src/mcu/interpreter';
 import { quantizeInput } from '../../src/mcu/quantize-io';
 import { anomalyScore, anomalyInfo } from '../../src/train/anomaly-score';
-import { saveModel, modelVersions, loadStoredModel } from '../../src/train/model-store';
+import { saveModel, modelVersions, loadStoredModel, modelFileInStore } from '../../src/train/model-store';
 import { rocAuc } from '../../src/train/metrics';
 import { AXES, RATE, separableWindows, vibrationWindows } from '../support/train-data';
 
@@ -100,5 +100,14 @@ describe('train engine', function () {
     assert.deepStrictEqual(modelVersions(dir, 'store'), [1, 2, 3]);
     assert.strictEqual(loadStoredModel(dir, 'store').training?.version, 3);
     assert.strictEqual(loadStoredModel(dir, 'store', 1).hash, artifact.hash);
+  });
+
+  it('a node\'s model reference resolves inside the store and never outside it', () => {
+    const base = path.join(os.tmpdir(), 'tml-store');
+    assert.strictEqual(modelFileInStore(base, 'gest@3'), path.join(base, 'gest@3.json'));
+    assert.strictEqual(modelFileInStore(base, 'sub/x.json'), path.join(base, 'sub', 'x.json'));
+    for (const bad of ['../gest', '/etc/passwd', 'a/../../b', '..']) {
+      assert.throws(() => modelFileInStore(base, bad), /must be a file inside/, bad);
+    }
   });
 });
