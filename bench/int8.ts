@@ -15,10 +15,10 @@ import { prepareModel } from '../src/mcu/prepared-model';
 import { srdhmBigInt, roundingDivideByPot } from '../src/quant/fixed-point';
 import { runAvrProgram } from '../src/virtual/avr-run';
 import { buildDir, RUNTIME_DIR, RUNTIME_SOURCES, AVR_TEST_DIR } from '../test/support/int8-c-harness';
-import { rng } from '../test/support/int8-models';
+import { mulberry32 } from '../src/random/mulberry32';
 
 function dense64x16(): Artifact {
-  const r = rng(99);
+  const r = mulberry32(99);
   const inQ = { scale: Math.fround(0.05), zeroPoint: -3 };
   const outQ = { scale: Math.fround(0.2), zeroPoint: 5 };
   return withHash({

@@ -3,21 +3,7 @@
  * group (recording session or person: a group is never on both sides) and leave-one-group-out.
  * All splits return indices into the given list, sorted ascending.
  */
-
-/**
- * mulberry32: a 32-bit-state PRNG by Tommy Ettinger (public domain, 2017;
- * https://gist.github.com/tommyettinger/46a874533244883189143505d203312c). Returns floats in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random/mulberry32';
 
 /** Fisher–Yates shuffle (Knuth, TAOCP vol. 2, Algorithm P) of a copy, driven by `rand`. */
 export function shuffled<T>(items: readonly T[], rand: () => number): T[] {

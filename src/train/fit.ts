@@ -6,7 +6,8 @@
  */
 import type { Tensor, Tensor1D, Scalar } from '@tensorflow/tfjs-core';
 import type { Tf } from './tf-backend';
-import { mulberry32, shuffled } from '../dataset/split';
+import { shuffled } from '../dataset/split';
+import { mulberry32 } from '../random/mulberry32';
 import type { FloatModel } from './float-model';
 
 export interface EpochProgress {

@@ -6,7 +6,7 @@
  */
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { Tf } from './tf-backend';
-import { mulberry32 } from '../dataset/split';
+import { mulberry32 } from '../random/mulberry32';
 import { layerShapes, type ModelSpec } from './model-spec';
 
 export interface LayerWeights {

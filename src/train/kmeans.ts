@@ -2,7 +2,7 @@
  * k-means clustering (Lloyd's algorithm) with k-means++ seeding (Arthur & Vassilvitskii, SODA
  * 2007), driven by a seeded generator so the same data and seed give the same centroids.
  */
-import { mulberry32 } from '../dataset/split';
+import { mulberry32 } from '../random/mulberry32';
 
 function dist2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;

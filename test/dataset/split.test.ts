@@ -1,5 +1,6 @@
 import assert from 'assert';
-import { groupSplit, leaveOneGroupOut, mulberry32, randomSplit, type SplitItem } from '../../src/dataset/split';
+import { groupSplit, leaveOneGroupOut, randomSplit, type SplitItem } from '../../src/dataset/split';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 function items(): SplitItem[] {
   const r: SplitItem[] = [];

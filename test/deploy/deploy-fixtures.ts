@@ -9,7 +9,7 @@ import { computeFeatures, FeatureConfig, planFeatures } from '../../src/dsp/feat
 import { fitNormalization } from '../../src/dsp/normalization';
 import { Artifact, Layer, withHash } from '../../src/model/artifact';
 import { encodeInt8 } from '../../src/model/weight-encoding';
-import { rng } from '../support/int8-models';
+import { mulberry32 } from '../../src/random/mulberry32';
 import { trainModel, WindowInput } from '../../src/train/train-model';
 
 export const AXES = ['ax', 'ay', 'az'];
@@ -20,7 +20,7 @@ export const KINDS = ['rest', 'shake', 'tilt'];
 
 /** `count` samples with their class: segments of 40-90 samples of rest, shake or tilt, 3 decimals, seeded. */
 export function syntheticLabelled(seed: number, count: number): { samples: number[][]; kinds: number[] } {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const samples: number[][] = [];
   const kinds: number[] = [];
   let kind = 0;
@@ -75,7 +75,7 @@ function windowsOf(stream: number[][], stride: number): number[][][] {
 export function deployTestModel(options: { seed?: number; hidden?: number; name?: string } = {}): Artifact {
   const seed = options.seed ?? 7;
   const hidden = options.hidden ?? 12;
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const plan = planFeatures(FEATURES, { windowLength: WINDOW, axes: AXES, rate: RATE });
   const vectors = windowsOf(syntheticStream(seed + 1, 2000), 8).map((w) => computeFeatures(plan, w));
   const norm = fitNormalization(vectors);
@@ -122,7 +122,7 @@ export function oversizedModel(): Artifact {
   const plan = planFeatures(FEATURES, { windowLength: WINDOW, axes: AXES, rate: RATE });
   const nIn = plan.names.length;
   const hidden = 1000;
-  const r = rng(3);
+  const r = mulberry32(3);
   const w1 = new Int8Array(hidden * nIn).map(() => Math.round((r() * 2 - 1) * 100));
   const w2 = new Int8Array(3 * hidden).map(() => Math.round((r() * 2 - 1) * 100));
   const h = { scale: Math.fround(0.05), zeroPoint: -128 };

@@ -3,7 +3,8 @@ import { bufferBytes, computeFeatures } from '../../src/dsp/feature-pipeline';
 import { f32, float32Bits, float32FromBits } from '../../src/dsp/float32';
 import { log10_32, sqrt32 } from '../../src/dsp/float32-math';
 import { quantizeInput, roundHalfAwayFromZero } from '../../src/dsp/input-quantization';
-import { GOLDEN_CASES, goldenPlan, goldenWindows, seededRandom } from '../support/dsp-golden';
+import { GOLDEN_CASES, goldenPlan, goldenWindows } from '../support/dsp-golden';
+import { mulberry32 } from '../../src/random/mulberry32';
 import { runAvrFeatures, runAvrFloatOps } from '../support/dsp-avr';
 
 const hex = (v: number): string => float32Bits(v).toString(16).padStart(8, '0');
@@ -15,7 +16,7 @@ describe('feature twin on an emulated ATmega328P (avr-gcc -Os, simavr)', functio
   // subnormal operands included, EXCEPT a division whose result is subnormal (|q| < 2^-126): it can
   // be one subnormal ulp off. Feature values never come near 1e-38 (band powers get + epsilon).
   it('avr-libc float +, -, *, / round like IEEE binary32 (one-ulp exception: subnormal quotients)', async () => {
-    const rnd = seededRandom(7);
+    const rnd = mulberry32(7);
     const pairs: Array<[number, number]> = [];
     for (let i = 0; i < 600; i++) {
       const k = i % 6;

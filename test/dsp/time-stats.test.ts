@@ -1,7 +1,7 @@
 import assert from 'assert';
 import fc from 'fast-check';
 import { TimeStatsAccumulator, STAT_NAMES, timeStatsInto, type StatName } from '../../src/dsp/time-stats';
-import { seededRandom } from '../support/dsp-golden';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 function stats(x: number[], names: readonly StatName[] = STAT_NAMES): Record<string, number> {
   const acc = new TimeStatsAccumulator(true);
@@ -24,7 +24,7 @@ describe('time statistics (one streaming pass, float32)', () => {
   });
 
   it('uniform noise has excess kurtosis near -1.2, Gaussian near 0, exponential skew near 2', () => {
-    const rnd = seededRandom(42);
+    const rnd = mulberry32(42);
     const n = 20000;
     const uni = stats(Array.from({ length: n }, () => rnd() * 2 - 1));
     assert.ok(Math.abs(uni.kurt + 1.2) < 0.05, `uniform kurt ${uni.kurt}`);

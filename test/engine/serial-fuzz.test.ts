@@ -12,7 +12,7 @@ import { CaptureStream } from '../../src/serial/capture-stream';
 import { LineParser, MAX_VALUES_PER_LINE } from '../../src/serial/line-parser';
 import { DETECT_LINES } from '../../src/serial/capture-stream';
 import { LineSplitter } from '../../src/serial/line-splitter';
-import { mulberry32 } from './serial-rng';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 const MAX_LINE = 4096;
 const sep = fc.constantFrom(',', '\t', ' ', ', ', '  ');

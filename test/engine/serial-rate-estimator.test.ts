@@ -1,7 +1,7 @@
 import assert from 'assert';
 import fc from 'fast-check';
 import { median, RateEstimator } from '../../src/serial/rate-estimator';
-import { mulberry32 } from './serial-rng';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 /** Feeds times and returns the estimates after each one (null while warming up). */
 function run(times: number[], opts: ConstructorParameters<typeof RateEstimator>[0] = {}): Array<number | null> {

@@ -8,7 +8,8 @@ import { writeTflite } from '../../src/codegen/tflite-writer';
 import { runModel } from '../../src/mcu/interpreter';
 import { dequantizeOutput, quantizeValue } from '../../src/mcu/quantize-io';
 import { Artifact, elements } from '../../src/model/artifact';
-import { randomInput, randomModel, rng } from '../support/int8-models';
+import { randomInput, randomModel } from '../support/int8-models';
+import { mulberry32 } from '../../src/random/mulberry32';
 import { cnnModel, denseModel } from '../support/tflite-models';
 import { READERS, ReaderJob, requireArmnn, runReader, tempDir } from '../support/tflite-readers';
 import { runModelSingleRounding } from '../support/tflite-single-rounding';
@@ -93,7 +94,7 @@ describe('tflite export: float input (QUANTIZE) and output (DEQUANTIZE)', functi
     const expected: Float32Array[][] = [];
     const single: Float32Array[][] = [];
     models.forEach((m, j) => {
-      const r = rng(500 + j);
+      const r = mulberry32(500 + j);
       const { scale, zeroPoint } = m.input.quantization;
       const inputs = Array.from({ length: 5 }, () => Float32Array.from({ length: elements(m.input.shape) }, () => Math.fround((r() * 2 - 1) * 200 * scale)));
       jobs.push({ model: writeTflite(m, { floatInput: true, floatOutput: true }), inputs: inputs.map(bytesOf) });

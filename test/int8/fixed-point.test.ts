@@ -10,7 +10,7 @@ import {
 import { quantizeMultiplier, activationRange, softmaxParams } from '../../src/quant/quantize-multiplier';
 import { softmaxInt8 } from '../../src/mcu/ops/softmax';
 import { quantizeValue } from '../../src/mcu/quantize-io';
-import { rng } from '../support/int8-models';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 describe('fixed point (TFLite semantics)', () => {
   it('SRDHM golden values: ties round up, INT32_MIN^2 saturates', () => {
@@ -57,7 +57,7 @@ describe('fixed point (TFLite semantics)', () => {
   it('SRDHM without BigInt equals the BigInt reference on 2,000,000 random pairs and the edges', () => {
     const edges = [0, 1, -1, 2, -2, 32767, 32768, -32768, 65535, 65536, -65536, 2097151, -2097151, 2097152, -2097152, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1];
     for (const a of edges) for (const b of edges) assert.equal(srdhm(a, b), srdhmBigInt(a, b), `srdhm(${a}, ${b})`);
-    const r = rng(42);
+    const r = mulberry32(42);
     const draw = (): number => {
       const k = r();
       if (k < 0.6) return (r() * 4294967296) | 0;
@@ -80,7 +80,7 @@ describe('fixed point (TFLite semantics)', () => {
     assert.deepEqual(Array.from(out), [-64, -64, -64, -64]); // 0.25 * 256 - 128
     softmaxInt8(params, 4, new Int8Array([127, -128, -128, -128]), out);
     assert.deepEqual(Array.from(out), [127, -128, -128, -128]);
-    const r = rng(7);
+    const r = mulberry32(7);
     for (let t = 0; t < 500; t++) {
       const depth = 2 + Math.floor(r() * 10);
       const scale = Math.fround(0.01 + r() * 0.2);

@@ -6,7 +6,7 @@
 import assert from 'assert';
 import { requantize } from '../../src/mcu/ops/requantize';
 import { multiplyByQuantizedMultiplier, INT32_MAX, INT32_MIN } from '../../src/quant/fixed-point';
-import { mulberry32 } from '../../src/dataset/split';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 describe('kernel requantization', function () {
   it('equals MultiplyByQuantizedMultiplier on 500,000 random values and the fast-path edges', function () {

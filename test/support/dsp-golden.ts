@@ -9,6 +9,7 @@ import fs from 'fs';
 import path from 'path';
 import { computeFeatures, planFeatures, type FeatureConfig, type FeaturePlan, type WindowShape } from '../../src/dsp/feature-pipeline';
 import { float32Bits } from '../../src/dsp/float32';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 export interface GoldenCase {
   name: string;
@@ -45,21 +46,9 @@ export const GOLDEN_CASES: GoldenCase[] = [
   },
 ];
 
-/** mulberry32: a small seeded PRNG so golden windows are the same everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Windows of many kinds: tones with offsets and noise, constant, zeros, steps, spikes, large values. */
 export function goldenWindows(shape: WindowShape, count: number, seed: number): number[][][] {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const { windowLength: L, axes, rate } = shape;
   const windows: number[][][] = [];
   for (let i = 0; i < count; i++) {

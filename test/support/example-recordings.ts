@@ -10,7 +10,7 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { mulberry32 } from '../../src/dataset/split';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 type Rand = () => number;
 

@@ -5,21 +5,10 @@
 import { Artifact, Layer, QuantParams, withHash, Activation, elements } from '../../src/model/artifact';
 import { encodeInt8 } from '../../src/model/weight-encoding';
 import { outputLength, Padding } from '../../src/model/layer-geometry';
-
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/random/mulberry32';
 
 export function randomModel(seed: number, options: { maxWeights?: number } = {}): Artifact {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const ri = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const f32scale = (lo: number, hi: number): number => Math.fround(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))));
@@ -135,7 +124,7 @@ export function randomModel(seed: number, options: { maxWeights?: number } = {})
 }
 
 export function randomInput(seed: number, size: number): Int8Array {
-  const r = rng(seed ^ 0x5bd1e995);
+  const r = mulberry32(seed ^ 0x5bd1e995);
   const x = new Int8Array(size);
   const mode = Math.floor(r() * 4);
   for (let i = 0; i < size; i++) {
@@ -151,7 +140,7 @@ export function randomCases(count: number, firstSeed: number): { artifact: Artif
   const cases: { artifact: Artifact; features: Float32Array }[] = [];
   for (let s = firstSeed; s < firstSeed + count; s++) {
     const artifact = randomModel(s);
-    const r = rng(s * 7 + 1);
+    const r = mulberry32(s * 7 + 1);
     const n = elements(artifact.input.shape);
     const features = new Float32Array(n);
     for (let i = 0; i < n; i++) features[i] = (r() - 0.5) * (r() < 0.1 ? 1000 : 8);

@@ -6,7 +6,7 @@
 import { Activation, Artifact, Layer, QuantParams, withHash } from '../../src/model/artifact';
 import { encodeInt8 } from '../../src/model/weight-encoding';
 import { outputLength, Padding } from '../../src/model/layer-geometry';
-import { rng } from './int8-models';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 type Spec =
   | { op: 'fc'; units: number; activation: Activation; perChannel: boolean }
@@ -17,7 +17,7 @@ type Spec =
   | { op: 'softmax' };
 
 export function buildModel(name: string, seed: number, inputShape: number[], specs: Spec[], labels: string[]): Artifact {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const f = Math.fround;
   const q = (): QuantParams => ({ scale: f(0.02 + r() * 0.05), zeroPoint: Math.floor(r() * 40) - 20 });
   const weights = (n: number): Int8Array => Int8Array.from({ length: n }, () => Math.round((r() * 2 - 1) * 100));

@@ -2,7 +2,7 @@
  * Generated training data for the train tests: classes that are separable by construction
  * (different frequency and offset per class, small noise), and normal/anomalous vibration.
  */
-import { mulberry32 } from '../../src/dataset/split';
+import { mulberry32 } from '../../src/random/mulberry32';
 import type { WindowInput } from '../../src/train/train-model';
 
 export const RATE = 64;

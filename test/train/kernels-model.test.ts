@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { fastKernelNames, fastKernelsRegistered, registerFastKernels, restoreStockKernels } from '../../src/train/kernels';
-import { randomTensor, relativeError, seeded } from './kernels-compare';
+import { randomTensor, relativeError } from './kernels-compare';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 const TOLERANCE = 1e-4;
 
@@ -28,7 +29,7 @@ function conv1dModel(a: Arch, seed: number): tfl.Sequential {
 }
 
 function batch(a: Arch, n: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
-  const r = seeded(seed);
+  const r = mulberry32(seed);
   const x = randomTensor(r, [n, a.length, a.axes]);
   const labels = Array.from({ length: n }, () => Math.floor(r() * a.classes));
   return { x, y: tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), a.classes), 'float32') };

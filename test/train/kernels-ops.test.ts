@@ -13,7 +13,8 @@ import { fastMaxPoolGrad } from '../../src/train/kernels/max-pool-grad';
 import { fastAdd } from '../../src/train/kernels/add';
 import { fastSum } from '../../src/train/kernels/sum';
 import { fastGatherV2 } from '../../src/train/kernels/gather-v2';
-import { intIn, randomTensor, relativeError, sameBits, seeded, stockAndFast } from './kernels-compare';
+import { intIn, randomTensor, relativeError, sameBits, stockAndFast } from './kernels-compare';
+import { mulberry32 } from '../../src/random/mulberry32';
 
 const TOLERANCE = 1e-4;
 
@@ -43,7 +44,7 @@ function describeCase(c: object): string {
 /** Forward output, dx and dW of sum(conv2d(x, w) · weights) for one case. */
 function convForwardAndGrads(c: ConvCase, seed: number): () => tf.Tensor[] {
   return () => {
-    const r = seeded(seed);
+    const r = mulberry32(seed);
     const x = randomTensor(r, c.x) as tf.Tensor4D;
     const w = randomTensor(r, [c.filter[0], c.filter[1], c.x[3], c.filter[3]]) as tf.Tensor4D;
     const y = tf.conv2d(x, w, c.strides, c.pad);
@@ -76,7 +77,7 @@ function poolInput(r: () => number, shape: number[], palette?: number[]): tf.Ten
 
 function poolForwardAndGrad(c: PoolCase, seed: number, palette?: number[]): () => tf.Tensor[] {
   return () => {
-    const r = seeded(seed);
+    const r = mulberry32(seed);
     const x = poolInput(r, c.x, palette);
     const y = tf.maxPool(x, c.size, c.strides, c.pad);
     const weights = randomTensor(r, y.shape);
@@ -113,7 +114,7 @@ describe('fast CPU kernels against the stock ones', () => {
   after(() => restoreStockKernels());
 
   it('Conv2D and Conv2DBackpropFilter: 40 random height-1 (Conv1D) cases', () => {
-    const r = seeded(1);
+    const r = mulberry32(1);
     for (let i = 0; i < 40; ++i) {
       const c = convCase(r, true);
       assertClose(convForwardAndGrads(c, 100 + i), describeCase(c));
@@ -121,7 +122,7 @@ describe('fast CPU kernels against the stock ones', () => {
   });
 
   it('Conv2D and Conv2DBackpropFilter: 40 random 2-D cases', () => {
-    const r = seeded(2);
+    const r = mulberry32(2);
     for (let i = 0; i < 40; ++i) {
       const c = convCase(r, false);
       assertClose(convForwardAndGrads(c, 200 + i), describeCase(c));
@@ -132,7 +133,7 @@ describe('fast CPU kernels against the stock ones', () => {
     const big: ConvCase = { x: [4, 1, 100, 6], filter: [1, 5, 0, 8], strides: [1, 1], pad: 'valid' };
     assertClose(convForwardAndGrads(big, 7), describeCase(big));
     const explicit = () => {
-      const r = seeded(8);
+      const r = mulberry32(8);
       const x = randomTensor(r, [2, 3, 7, 2]) as tf.Tensor4D;
       const w = randomTensor(r, [2, 3, 2, 5]) as tf.Tensor4D;
       return [tf.conv2d(x, w, [2, 1], 1), tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x, b as tf.Tensor4D, [2, 1], 1)))(w)];
@@ -141,7 +142,7 @@ describe('fast CPU kernels against the stock ones', () => {
   });
 
   it('MaxPoolGrad: 40 random height-1 and 40 random 2-D cases', () => {
-    const r = seeded(3);
+    const r = mulberry32(3);
     for (let i = 0; i < 80; ++i) {
       const c = poolCase(r, i < 40);
       assertClose(poolForwardAndGrad(c, 300 + i), describeCase(c));
@@ -149,7 +150,7 @@ describe('fast CPU kernels against the stock ones', () => {
   });
 
   it('MaxPoolGrad routes ties, NaN and all −∞ windows as the stock kernel does', () => {
-    const r = seeded(4);
+    const r = mulberry32(4);
     for (let i = 0; i < 40; ++i) {
       const c = poolCase(r, i % 2 === 0);
       assertClose(poolForwardAndGrad(c, 400 + i, [-1, 0, 0, 1, 1]), `ties ${describeCase(c)}`);
@@ -165,7 +166,7 @@ describe('fast CPU kernels against the stock ones', () => {
   });
 
   it('Add (bias broadcast), Sum (leading axes) and GatherV2 (axis 0), and their other shapes', () => {
-    const r = seeded(5);
+    const r = mulberry32(5);
     for (let i = 0; i < 30; ++i) {
       const shape = Array.from({ length: intIn(r, 1, 4) }, () => intIn(r, 1, 5));
       const channels = shape[shape.length - 1];
@@ -176,7 +177,7 @@ describe('fast CPU kernels against the stock ones', () => {
       const idx = Array.from({ length: intIn(r, 0, 6) }, () => intIn(r, 0, rows - 1));
       const what = `shape ${JSON.stringify(shape)} vector ${JSON.stringify(vectorShape)} lead ${lead} keepDims ${keepDims} indices ${JSON.stringify(idx)}`;
       assertClose(() => {
-        const q = seeded(600 + i);
+        const q = mulberry32(600 + i);
         const a = randomTensor(q, shape);
         const v = randomTensor(q, vectorShape);
         return [
@@ -190,7 +191,7 @@ describe('fast CPU kernels against the stock ones', () => {
   });
 
   it('takes the fast path for the layouts a Conv1D model uses and falls back (same results) for the others', () => {
-    const r = seeded(6);
+    const r = mulberry32(6);
     const x = randomTensor(r, [2, 1, 10, 3]) as tf.Tensor4D;
     const w = randomTensor(r, [1, 3, 3, 4]) as tf.Tensor4D;
     const dy = randomTensor(r, [2, 1, 8, 4]);
@@ -213,7 +214,7 @@ describe('fast CPU kernels against the stock ones', () => {
     assert.ok(!tookFastPath(fastGatherV2, { x: a, indices: tf.tensor1d([4], 'int32') }, { axis: 0, batchDims: 0 }), 'out of range falls back');
     // The fallbacks give the stock results through the registered fast kernels (NCHW, dilation 2).
     assertClose(() => {
-      const q = seeded(9);
+      const q = mulberry32(9);
       const xc = randomTensor(q, [2, 3, 4, 9]) as tf.Tensor4D;
       const wc = randomTensor(q, [2, 3, 3, 2]) as tf.Tensor4D;
       const xd = randomTensor(q, [1, 7, 9, 2]) as tf.Tensor4D;

@@ -1,4 +1,8 @@
-/** Seeded PRNG for reproducible serial tests: mulberry32 (Tommy Ettinger, public domain). */
+/**
+ * Seeded random numbers, the same sequence on every machine (splits, training, test data):
+ * mulberry32, a 32-bit-state PRNG by Tommy Ettinger (public domain, 2017;
+ * https://gist.github.com/tommyettinger/46a874533244883189143505d203312c). Returns floats in [0, 1).
+ */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
