@@ -87,11 +87,10 @@ export = function register(RED: NodeAPI): void {
     );
     opening.catch(() => undefined);
 
-    // Messages are handled one after the other, so outputs keep the input order while writes are in flight.
-    let chain: Promise<unknown> = opening.catch(() => undefined);
+    // The recorder queues messages in arrival order (callbacks on `opening` run in registration order),
+    // so outputs keep the input order while writes are in flight, and close() waits for all of them.
     node.on('input', (msg: NodeMessage, send, done) => {
-      chain = chain
-        .then(() => opening)
+      opening
         .then(async (r) => {
           const out = await r.handle(msg);
           refresh(r);
@@ -110,8 +109,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       // Windows already received are written before the store closes: a redeploy loses none of them.
-      chain
-        .then(() => opening)
+      opening
         .then(
           (r) => r.close().catch((e: Error) => node.error(e.message)),
           () => undefined, // the dataset never opened; that was reported then
