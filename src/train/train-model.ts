@@ -207,6 +207,8 @@ export async function trainModel(req: TrainRequest, hooks: TrainHooks = {}): Pro
   };
   if (req.board) training.board = req.board;
   if (req.holdoutGroup !== undefined) training.holdoutGroup = req.holdoutGroup;
+  // `tinyml eval` judges an anomaly model against this label by default
+  if (kind === 'anomaly' && req.normalLabel !== undefined) training.normalLabel = req.normalLabel;
   let evalSet: Example[] = testEx;
   try {
     if (kind === 'classifier') {

@@ -98,14 +98,17 @@ describe('tinyml eval on a dataset (import -> train -> eval)', function () {
     assert.match(text.out, /^15 windows, 15 labelled: int8 accuracy \d+\.\d%, float \d+\.\d%/);
   });
 
-  it('anomaly: int8 accuracy and AUC over the whole dataset equal the trainer\'s', async () => {
-    writeCsv(path.join(dir, 'vib.csv'), [...vibrationWindows(36, false), ...vibrationWindows(12, true, 9)]);
+  it('anomaly: int8 accuracy and AUC over the whole dataset equal the trainer\'s, judged against the normal label the model recorded', async () => {
+    const healthy = vibrationWindows(36, false).map((w) => ({ ...w, label: 'healthy' }));
+    writeCsv(path.join(dir, 'vib.csv'), [...healthy, ...vibrationWindows(12, true, 9)]);
     const imp = await cli(['import', path.join(dir, 'vib.csv'), '--out', 'vib', '--segment', 'recording', '--label', 'label', '--group', 'person', '--rate', String(RATE), '--data-dir', dir]);
     assert.strictEqual(imp.code, 0, imp.err);
     const modelFile = path.join(dir, 'vib.json');
-    const t = await cli(['train', 'vib', '--out', modelFile, '--kind', 'anomaly', '--normal-label', 'normal', '--data-dir', dir]);
+    const t = await cli(['train', 'vib', '--out', modelFile, '--kind', 'anomaly', '--normal-label', 'healthy', '--data-dir', dir]);
     assert.strictEqual(t.code, 0, t.err);
     const artifact = parseArtifact(fs.readFileSync(modelFile, 'utf8'));
+    assert.strictEqual(artifact.training?.normalLabel, 'healthy');
+    // no --normal-label: eval takes the model's
     const r = await cli(['eval', modelFile, 'vib', '--json', '--data-dir', dir]);
     assert.strictEqual(r.code, 0, r.err);
     const j = JSON.parse(r.out) as EvalJson;
