@@ -10,37 +10,15 @@
 #include <avr/sleep.h>
 #include <avr/pgmspace.h>
 #include <string.h>
+#include "tml_avr_uart.h"
 #include "tml_features.h"
 #include "tml_avr_windows.h"
 
 static tml_features_state state;
 
-static void uart_putc(char c) {
-  while (!(UCSR0A & (1 << UDRE0))) {}
-  UDR0 = (uint8_t)c;
-}
-
-static void uart_hex32(uint32_t v) {
-  int8_t i;
-  for (i = 7; i >= 0; i--) uart_putc("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
-}
-
-static void uart_dec(uint32_t v) {
-  char buf[11];
-  int8_t i = 0;
-  do {
-    buf[i++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while (i) uart_putc(buf[--i]);
-}
-
 int main(void) {
   uint16_t w, t, ticks = 0;
-  UBRR0H = 0;
-  UBRR0L = 8; /* 115200 baud at 16 MHz (U2X0 = 0) */
-  UCSR0B = (1 << TXEN0);
-  UCSR0C = (1 << UCSZ01) | (1 << UCSZ00);
+  uart_init();
   TCCR1A = 0;
   TCCR1B = (1 << CS12); /* clk/256: 16 us per tick, wraps after 1.05 s */
   uart_putc('S');

@@ -9,18 +9,9 @@
 #include <avr/sleep.h>
 #include <avr/pgmspace.h>
 #include <string.h>
+#include "tml_avr_uart.h"
 #include "tml_dsp.h"
 #include "tml_avr_operands.h"
-
-static void uart_putc(char c) {
-  while (!(UCSR0A & (1 << UDRE0))) {}
-  UDR0 = (uint8_t)c;
-}
-
-static void uart_hex32(uint32_t v) {
-  int8_t i;
-  for (i = 7; i >= 0; i--) uart_putc("0123456789abcdef"[(v >> (4 * i)) & 0xf]);
-}
 
 static void put_float(float f) {
   uint32_t bits;
@@ -30,10 +21,7 @@ static void put_float(float f) {
 
 int main(void) {
   uint16_t i;
-  UBRR0H = 0;
-  UBRR0L = 8;
-  UCSR0B = (1 << TXEN0);
-  UCSR0C = (1 << UCSZ01) | (1 << UCSZ00);
+  uart_init();
   for (i = 0; i < TML_AVR_PAIRS; i++) {
     /* volatile: keep the compiler from folding anything at compile time */
     volatile float a = pgm_read_float(&tml_avr_operands[i][0]);
