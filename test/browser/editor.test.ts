@@ -2,7 +2,7 @@ import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openEditor } from '../support/browser';
 import { NodeRedProcess, repoRoot, startNodeRed } from '../support/node-red-process';
 
 const screenshots = path.join(repoRoot, 'screenshots');
@@ -12,19 +12,13 @@ describe('the Node-RED editor in a real browser', function () {
   let red: NodeRedProcess;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   before(async function () {
     red = await startNodeRed({ flowsFrom: path.join(repoRoot, 'examples', 'flows', 'capture-demo.json') });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // Node-RED's own palette manager asks the public catalogue, unreachable offline: the only request we excuse.
-    const excused = (url: string): boolean => url.startsWith('https://catalogue.nodered.org/');
-    page.on('console', (m) => { if (m.type() === 'error' && !excused(m.location().url)) consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('requestfailed', (r) => { if (!excused(r.url())) consoleErrors.push(`request failed: ${r.url()}`); });
-    await page.goto(red.url);
-    await page.waitForSelector('#red-ui-palette .red-ui-palette-node', { timeout: 60000 });
+    consoleErrors = await openEditor(page, red.url);
   });
 
   after(async function () {

@@ -2,9 +2,8 @@ import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openEditor } from '../support/browser';
 import { NodeRedProcess, repoRoot, startNodeRed } from '../support/node-red-process';
-import { watchErrors } from './page-errors';
 
 const examplesDir = path.join(repoRoot, 'examples', 'flows');
 // Only the flows at the top of examples/flows: examples/flows/dashboard/ needs @flowfuse/node-red-dashboard, which
@@ -41,9 +40,7 @@ describe('every example flow imports and deploys in the editor, and its nodes re
     browser = await launchChromium();
     // Wide enough that the longest example (the gesture flow, ~2000 px) fits at a legible zoom.
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    errors = watchErrors(page);
-    await page.goto(red.url);
-    await page.waitForSelector('#red-ui-palette .red-ui-palette-node', { timeout: 60000 });
+    errors = await openEditor(page, red.url);
   });
 
   after(async function () {

@@ -3,8 +3,7 @@ import fs from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { DatasetStore } from '../../src/dataset/store';
-import { launchChromium } from '../support/browser';
-import { watchErrors } from './page-errors';
+import { launchChromium, openEditor } from '../support/browser';
 import { NodeRedProcess, repoRoot, startNodeRed } from '../support/node-red-process';
 import { classifierArtifact, withMetricsAndCost, writeModel } from '../editor/sample-model';
 
@@ -38,9 +37,7 @@ describe('the TinyML sidebar in a real browser', function () {
     writeModel(path.join(red.userDir, 'tinyml', 'models'), 'gestures@1.json', withMetricsAndCost(classifierArtifact('gestures', LABELS), confusion));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    errors = watchErrors(page);
-    await page.goto(red.url);
-    await page.waitForSelector('#red-ui-palette .red-ui-palette-node', { timeout: 60000 });
+    errors = await openEditor(page, red.url);
   });
 
   after(async function () {
@@ -87,9 +84,7 @@ describe('the TinyML sidebar in a real browser', function () {
   it('speaks German in a German browser (sidebar and node help)', async function () {
     const ctx = await browser.newContext({ locale: 'de-DE', viewport: { width: 1400, height: 900 } });
     const de = await ctx.newPage();
-    const deErrors = watchErrors(de);
-    await de.goto(red.url);
-    await de.waitForSelector('#red-ui-palette .red-ui-palette-node', { timeout: 60000 });
+    const deErrors = await openEditor(de, red.url);
     await showTinymlTab(de);
     await de.waitForSelector('#tinyml-sidebar svg[data-tinyml="window"]', { timeout: 30000 });
     assert.match(await de.locator('#tinyml-sidebar').innerText(), /Datensätze[\s\S]*Modelle[\s\S]*Konfusionsmatrix/);
