@@ -311,6 +311,17 @@ function checkEffectiveScales(path: string, input: QuantParams, output: QuantPar
   });
 }
 
+/**
+ * The weights, per-channel weight scales and bias of a layer with `count` weights over `channels`
+ * output channels: size limit (reported at `${path}.${limitField}`), then each part, then the effective scales.
+ */
+function weightedParts(o: Obj, path: string, common: LayerCommon, count: number, channels: number, limitField: string): { weights: string; weightScales: number[]; bias: number[] } {
+  if (count > LIMITS.maxLayerWeights) throw new ArtifactError(`${path}.${limitField}`, `more than ${LIMITS.maxLayerWeights} weights`);
+  const parts = { weights: weightsOf(o, path, count), weightScales: weightScalesOf(o, path, channels, true), bias: biasOf(o, path, channels) };
+  checkEffectiveScales(path, common.input, common.output, parts.weightScales);
+  return parts;
+}
+
 function expectShape(path: string, got: number[], want: number[]): void {
   if (!sameShape(got, want)) throw new ArtifactError(`${path}.outputShape`, `expected ${fmtShape(want)}, got ${fmtShape(got)}`);
 }
@@ -337,12 +348,8 @@ function validateLayer(v: unknown, path: string): Layer {
       const inSize = elements(common.inputShape);
       const units = int(g('units'), p('units'), 1, LIMITS.maxDimension);
       expectShape(path, common.outputShape, [units]);
-      if (inSize * units > LIMITS.maxLayerWeights) throw new ArtifactError(p('units'), `more than ${LIMITS.maxLayerWeights} weights`);
-      const layer: FullyConnectedLayer = {
-        op, ...common, units, activation: oneOf(g('activation'), p('activation'), ACTIVATIONS),
-        weights: weightsOf(o, path, inSize * units), weightScales: weightScalesOf(o, path, units, true), bias: biasOf(o, path, units),
-      };
-      checkEffectiveScales(path, layer.input, layer.output, layer.weightScales);
+      const activation = oneOf(g('activation'), p('activation'), ACTIVATIONS);
+      const layer: FullyConnectedLayer = { op, ...common, units, activation, ...weightedParts(o, path, common, inSize * units, units, 'units') };
       return layer;
     }
     case 'conv1d':
@@ -358,23 +365,17 @@ function validateLayer(v: unknown, path: string): Layer {
       if (op === 'conv1d') {
         const filters = int(g('filters'), p('filters'), 1, LIMITS.maxDimension);
         expectShape(path, common.outputShape, [outLen, filters]);
-        if (filters * kernelSize * ch > LIMITS.maxLayerWeights) throw new ArtifactError(p('filters'), `more than ${LIMITS.maxLayerWeights} weights`);
         const layer: Conv1dLayer = {
-          op, ...common, filters, kernelSize, stride, dilation, padding, activation,
-          weights: weightsOf(o, path, filters * kernelSize * ch), weightScales: weightScalesOf(o, path, filters, true), bias: biasOf(o, path, filters),
+          op, ...common, filters, kernelSize, stride, dilation, padding, activation, ...weightedParts(o, path, common, filters * kernelSize * ch, filters, 'filters'),
         };
-        checkEffectiveScales(path, layer.input, layer.output, layer.weightScales);
         return layer;
       }
       const depthMultiplier = int(g('depthMultiplier'), p('depthMultiplier'), 1, LIMITS.maxDepthMultiplier);
       const outCh = ch * depthMultiplier;
       expectShape(path, common.outputShape, [outLen, outCh]);
-      if (kernelSize * outCh > LIMITS.maxLayerWeights) throw new ArtifactError(p('kernelSize'), `more than ${LIMITS.maxLayerWeights} weights`);
       const layer: DepthwiseConv1dLayer = {
-        op, ...common, depthMultiplier, kernelSize, stride, dilation, padding, activation,
-        weights: weightsOf(o, path, kernelSize * outCh), weightScales: weightScalesOf(o, path, outCh, true), bias: biasOf(o, path, outCh),
+        op, ...common, depthMultiplier, kernelSize, stride, dilation, padding, activation, ...weightedParts(o, path, common, kernelSize * outCh, outCh, 'kernelSize'),
       };
-      checkEffectiveScales(path, layer.input, layer.output, layer.weightScales);
       return layer;
     }
     case 'max_pool1d':
