@@ -55,60 +55,8 @@ export function centralMoments(n: number, shift: number, s1: number, s2: number,
   return { mean: f32(shift + m), m2: m2 > 0 ? m2 : 0, m3, m4: m4 > 0 ? m4 : 0 };
 }
 
-export class TimeStatsAccumulator {
-  private n = 0;
-  private shift = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-  private s4 = 0;
-  private min = 0;
-  private max = 0;
-  private prevNeg = false;
-  private zeroCrossings = 0;
-  /** kept only when the mean-crossing rate is requested */
-  private readonly history: number[] | null;
-
-  constructor(keepHistory: boolean) {
-    this.history = keepHistory ? [] : null;
-  }
-
-  push(x: number): void {
-    const neg = x < 0;
-    if (this.n === 0) {
-      this.shift = x;
-      this.min = x;
-      this.max = x;
-    } else {
-      if (x < this.min) this.min = x;
-      if (x > this.max) this.max = x;
-      if (neg !== this.prevNeg) this.zeroCrossings++;
-    }
-    const d = f32(x - this.shift);
-    const d2 = f32(d * d);
-    this.s1 = f32(this.s1 + d);
-    this.s2 = f32(this.s2 + d2);
-    this.s3 = f32(this.s3 + f32(d2 * d));
-    this.s4 = f32(this.s4 + f32(d2 * d2));
-    this.prevNeg = neg;
-    this.n++;
-    if (this.history) this.history.push(x);
-  }
-
-  /** The requested statistics, in the order asked. */
-  result(names: readonly StatName[]): number[] {
-    const c = centralMoments(this.n, this.shift, this.s1, this.s2, this.s3, this.s4);
-    const mcr = names.includes('mcr') ? this.meanCrossings(c.mean) : 0;
-    return names.map((name) => statValue(STAT_NAMES.indexOf(name), this.n, c, this.min, this.max, this.zeroCrossings, mcr));
-  }
-
-  private meanCrossings(mean: number): number {
-    if (!this.history) throw new Error('the mean-crossing rate needs the window history: construct with keepHistory=true');
-    return meanCrossingCount(this.history, this.history.length, mean);
-  }
-}
-
-function meanCrossingCount(x: ArrayLike<number>, length: number, mean: number): number {
+/** Sign changes of x − mean over x[0..length): the mean-crossing count. */
+export function meanCrossingCount(x: ArrayLike<number>, length: number, mean: number): number {
   let count = 0;
   for (let t = 1; t < length; t++) if (x[t - 1] < mean !== x[t] < mean) count++;
   return count;
@@ -134,8 +82,8 @@ export function statValue(code: number, n: number, c: CentralMoments, min: numbe
 }
 
 /**
- * The update of push() over a whole axis (float32 values held in a float64 array, so a load
- * needs no conversion; length >= 1) into state[base..base+SUM_SLOTS): the same float32 steps.
+ * The per-sample update of the header over a whole axis (float32 values held in a float64 array,
+ * so a load needs no conversion; length >= 1) into state[base..base+SUM_SLOTS).
  */
 export function powerSums(x: Float64Array, length: number, state: Float64Array, base: number): void {
   const k = x[0];
@@ -171,7 +119,7 @@ export function statsFromSums(x: Float64Array, length: number, codes: Uint8Array
   }
 }
 
-/** The statistics `codes` of x[0..length) written to out[offset..], bit for bit what TimeStatsAccumulator gives. */
+/** The statistics `codes` of x[0..length) written to out[offset..]. */
 export function timeStatsInto(x: Float32Array, length: number, codes: Uint8Array, out: number[], offset: number): void {
   const state = new Float64Array(SUM_SLOTS);
   const values = Float64Array.from(x);

@@ -1,6 +1,7 @@
 import assert from 'assert';
 import fc from 'fast-check';
-import { TimeStatsAccumulator, STAT_NAMES, timeStatsInto, type StatName } from '../../src/dsp/time-stats';
+import { STAT_NAMES, timeStatsInto, type StatName } from '../../src/dsp/time-stats';
+import { TimeStatsAccumulator } from '../support/time-stats-accumulator';
 import { mulberry32 } from '../../src/random/mulberry32';
 
 function stats(x: number[], names: readonly StatName[] = STAT_NAMES): Record<string, number> {

@@ -107,7 +107,7 @@ void tml_features_push(tml_features_state *s, const float *sample) {
 #endif
 #if TML_FEAT_STATS
     {
-      /* shifted power sums; same order as TimeStatsAccumulator.push. Ranges: |d| <= max - min and
+      /* shifted power sums; same order as powerSums in time-stats.ts. Ranges: |d| <= max - min and
          S4 <= n (max - min)^4: finite for max - min below 2e8 at any n <= 65535 */
       float d, d2;
       uint8_t neg = x < 0.0f;
